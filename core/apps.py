@@ -1,0 +1,25 @@
+from django.apps import AppConfig
+from django.conf import settings
+from django.db.models.signals import post_migrate
+
+
+class CoreConfig(AppConfig):
+    name = "core"
+    verbose_name = "People, audit and health"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from .navigation import register_nav
+        from .periodic import register_periodic, sync_periodic_tasks
+
+        register_nav("Dashboard", "dashboard", order=0)
+        register_nav("API", "api-docs", min_role="team_lead", order=900)
+        register_nav("Admin", "admin:index", min_role="admin", order=1000)
+
+        register_periodic(
+            name="heartbeat",
+            task="core.heartbeat",
+            every_seconds=settings.HEARTBEAT_INTERVAL_SECONDS,
+            description="Records that worker and beat are alive (shown on /healthz/).",
+        )
+        post_migrate.connect(sync_periodic_tasks, sender=self, dispatch_uid="core.sync_periodic")

@@ -1,0 +1,249 @@
+"""Shared fixtures: personas, API clients, a real Celery worker, Playwright on Debian Chromium.
+
+Environment switches:
+- ``CI=true``: tests that need a service or Chromium fail instead of skipping.
+- ``EXPECT_DB_VENDOR`` / ``EXPECT_BROKER``: assert the suite really runs on PostgreSQL/Redis.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from rest_framework.test import APIClient
+
+from config.celery import app as celery_app
+from core.services import user_api_token
+
+from .factories import TeamFactory, UserFactory
+
+ROOT = Path(__file__).resolve().parent.parent
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # live_server + Playwright
+
+
+def require(condition: bool, reason: str) -> None:
+    """Skip locally, fail loudly in CI."""
+    if condition:
+        return
+    if IN_CI:
+        pytest.fail(f"required in CI: {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _celery_eager():
+    """Tasks run inline unless a test starts a real worker."""
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
+def _locmem_email(settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+# Personas --------------------------------------------------------------------------------
+@pytest.fixture
+def team(db):
+    return TeamFactory(name="Executive Escalations")
+
+
+@pytest.fixture
+def lead(team):
+    user = UserFactory(username="lead", role="team_lead", team=team)
+    team.lead = user
+    team.save(update_fields=["lead"])
+    return user
+
+
+@pytest.fixture
+def agent(team, lead):
+    return UserFactory(username="agent", role="agent", team=team)
+
+
+@pytest.fixture
+def other_agent(team, lead):
+    return UserFactory(username="other_agent", role="agent", team=team)
+
+
+@pytest.fixture
+def admin_user(db):
+    return UserFactory(username="admin", role="admin")
+
+
+def _api_client(user) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {user_api_token(user=user)}")
+    return client
+
+
+@pytest.fixture
+def api_client():
+    return APIClient()
+
+
+@pytest.fixture
+def agent_api(agent):
+    return _api_client(agent)
+
+
+@pytest.fixture
+def other_agent_api(other_agent):
+    return _api_client(other_agent)
+
+
+@pytest.fixture
+def lead_api(lead):
+    return _api_client(lead)
+
+
+@pytest.fixture
+def admin_api(admin_user):
+    return _api_client(admin_user)
+
+
+# A real Celery worker --------------------------------------------------------------------
+def database_url_for_current_test_db() -> str:
+    from django.db import connection
+
+    s = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{s['NAME']}"
+    auth = quote(s["USER"] or "")
+    if s.get("PASSWORD"):
+        auth += ":" + quote(s["PASSWORD"])
+    host = s.get("HOST") or "127.0.0.1"
+    port = s.get("PORT") or "5432"
+    return f"postgres://{auth}@{host}:{port}/{s['NAME']}"
+
+
+class CeleryProcess:
+    def __init__(self, args: list[str], env: dict, log: Path):
+        self.log = log
+        self.proc = subprocess.Popen(
+            args,
+            cwd=ROOT,
+            env=env,
+            stdout=log.open("wb"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace")
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait()
+
+
+@pytest.fixture
+def celery_processes(transactional_db, tmp_path):
+    """Start real ``celery worker`` (and optionally ``beat``) processes on the test database.
+
+    Usage: ``worker = celery_processes(queues=["q"])``; add ``beat=True`` for beat. The
+    test process stops running tasks eagerly so they go through the real broker.
+    """
+    celery_app.conf.task_always_eager = False
+    started: list[CeleryProcess] = []
+    celery_bin = str(Path(sys.executable).with_name("celery"))
+
+    def start(*, queues: list[str] | None = None, beat: bool = False, extra_env=None):
+        env = {
+            **os.environ,
+            "DATABASE_URL": database_url_for_current_test_db(),
+            "CELERY_TASK_ALWAYS_EAGER": "false",
+            **(extra_env or {}),
+        }
+        name = uuid.uuid4().hex[:8]
+        args = [
+            celery_bin,
+            "-A",
+            "config",
+            "worker",
+            "-l",
+            "info",
+            "--pool",
+            "solo",
+            "-n",
+            f"test-{name}@%h",
+            "--without-gossip",
+            "--without-mingle",
+        ]
+        if queues:
+            args += ["-Q", ",".join(queues)]
+        started.append(CeleryProcess(args, env, tmp_path / f"worker-{name}.log"))
+        if beat:
+            beat_args = [
+                celery_bin,
+                "-A",
+                "config",
+                "beat",
+                "-l",
+                "info",
+                "-s",
+                str(tmp_path / "beat-schedule"),
+                "--max-interval",
+                "1",
+            ]
+            started.append(CeleryProcess(beat_args, env, tmp_path / f"beat-{name}.log"))
+        return started[-1] if not beat else started[-2:]
+
+    yield start
+    celery_app.conf.task_always_eager = True
+    for proc in started:
+        proc.stop()
+
+
+def wait_until(predicate, timeout: float = 60, interval: float = 0.25, message: str = ""):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = predicate()
+        if result:
+            return result
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout}s waiting for {message or predicate}")
+
+
+# Playwright on Debian's Chromium -------------------------------------------------------
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    return {
+        **browser_type_launch_args,
+        "executable_path": chromium,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--disable-quic",
+        ],
+    }
+
+
+@pytest.fixture
+def chromium_required():
+    require(
+        bool(shutil.which("chromium")),
+        "Debian's chromium is not installed (apt-get install chromium)",
+    )
