@@ -95,14 +95,17 @@ class Launcher:
         say("Stopping web, worker and beat")
         for _name, proc in self.children:
             if proc.poll() is None:
+                # Only the main process: Celery stops its own pool children cleanly.
                 with contextlib.suppress(ProcessLookupError):
-                    os.killpg(proc.pid, signal.SIGTERM)
+                    proc.send_signal(signal.SIGTERM)
         deadline = time.monotonic() + 20
         for _name, proc in self.children:
             try:
                 proc.wait(timeout=max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
+                say(f"{_name} did not stop in time; killing it")
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(proc.pid, signal.SIGKILL)
 
     def wait(self) -> int:
         signal.signal(signal.SIGINT, self.stop)
