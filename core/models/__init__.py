@@ -1,5 +1,27 @@
 from .audit import AuditEvent
+from .calendars import BusinessCalendar, Holiday, HolidaySource, Weekday, WorkingInterval
 from .health import Heartbeat
+from .notifications import ChatMessage, EmailStatus, Notification, NotificationSettings
 from .people import Channel, Role, Team, User
+from .sla import ClockState, SlaClock, SlaPause
 
-__all__ = ["AuditEvent", "Channel", "Heartbeat", "Role", "Team", "User"]
+__all__ = [
+    "AuditEvent",
+    "BusinessCalendar",
+    "Channel",
+    "ChatMessage",
+    "ClockState",
+    "EmailStatus",
+    "Heartbeat",
+    "Holiday",
+    "HolidaySource",
+    "Notification",
+    "NotificationSettings",
+    "Role",
+    "SlaClock",
+    "SlaPause",
+    "Team",
+    "User",
+    "Weekday",
+    "WorkingInterval",
+]
