@@ -1,0 +1,286 @@
+"""Reads with their joins already set, so no caller can cause N+1 queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Case as When_
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import TruncWeek
+from django.utils import timezone
+
+from core.errors import NotFound
+from core.models import SlaClock
+
+from .models import (
+    PRIORITY_RANK,
+    Case,
+    CaseEvent,
+    Kind,
+    Macro,
+    NcoAssessment,
+    Status,
+    Visibility,
+    parse_reference,
+)
+
+OPEN_CLOCK_STATES = ("running", "paused")
+
+
+def _case_clocks(state=None):
+    qs = SlaClock.objects.filter(
+        content_type=ContentType.objects.get_for_model(Case), object_id=OuterRef("pk")
+    )
+    return qs.filter(state=state) if state else qs
+
+
+def priority_rank_expression():
+    return When_(
+        *[When(priority=p, then=Value(rank)) for p, rank in PRIORITY_RANK.items()],
+        default=Value(1),
+        output_field=IntegerField(),
+    )
+
+
+def case_list(*, user=None) -> QuerySet[Case]:
+    """Every case with what a list shows: people, tags, clocks, next due, breached.
+
+    ``next_due_at`` is the earliest due time of a running clock; ``is_breached`` says
+    whether any clock breached. Both are subqueries, so filters and ordering on them stay
+    one SQL statement.
+    """
+    clocks = SlaClock.objects.order_by("due_at", "id")
+    return (
+        Case.objects.select_related("assignee", "team")
+        .prefetch_related("tags", Prefetch("sla_clocks", queryset=clocks))
+        .annotate(
+            next_due_at=Subquery(_case_clocks("running").order_by("due_at").values("due_at")[:1]),
+            is_breached=Exists(_case_clocks("breached")),
+            priority_rank=priority_rank_expression(),
+        )
+    )
+
+
+def case_most_urgent_first(qs: QuerySet[Case]) -> QuerySet[Case]:
+    """TEAM-1: the nearest running due time first, then priority, then the oldest."""
+    from django.db.models import F
+
+    return qs.order_by(F("next_due_at").asc(nulls_last=True), "-priority_rank", "created_at", "id")
+
+
+def case_queue_for(*, agent) -> QuerySet[Case]:
+    """An agent's queue: their open cases and the unassigned new ones, most urgent first."""
+    qs = (
+        case_list()
+        .filter(Q(assignee=agent) | Q(assignee__isnull=True, status=Status.NEW))
+        .exclude(status__in=[Status.RESOLVED, Status.CLOSED])
+    )
+    return case_most_urgent_first(qs)
+
+
+def case_get(*, reference: str, queryset: QuerySet[Case] | None = None) -> Case:
+    qs = queryset if queryset is not None else case_list()
+    pk = parse_reference(reference)
+    case = qs.filter(reference=(reference or "").strip().upper()).first() if pk else None
+    if case is None:
+        raise NotFound(f"No case with reference {reference!r}.")
+    return case
+
+
+def case_timeline(*, case: Case, client_visible_only: bool = False) -> QuerySet[CaseEvent]:
+    qs = case.events.select_related("actor").order_by("at", "id")
+    return qs.filter(visibility=Visibility.CLIENT_VISIBLE) if client_visible_only else qs
+
+
+def case_notes(*, case: Case) -> QuerySet[CaseEvent]:
+    return case_timeline(case=case).notes()
+
+
+def case_client_transcript(*, case: Case) -> str:
+    """Everything the client may see, as plain text (ESC-7: internal events excluded).
+
+    Use this for anything sent to a client or freelancer (exports, emails, portals).
+    """
+    lines = [f"{case.reference}: {case.title}", ""]
+    for event in case_timeline(case=case, client_visible_only=True):
+        who = "You" if event.kind == "client_message" else "Support"
+        lines.append(f"[{event.at:%Y-%m-%d %H:%M} UTC] {who}:")
+        lines.append(event.body)
+        lines.append("")
+    return "\n".join(lines)
+
+
+def case_clocks_for(*, case: Case) -> QuerySet[SlaClock]:
+    return case.sla_clocks.select_related("calendar", "case_link__policy").order_by(
+        "started_at", "id"
+    )
+
+
+def macros_for_case(*, case: Case) -> list[Macro]:
+    return [m for m in Macro.objects.filter(active=True) if m.suits(case)]
+
+
+def macros_suggested_for(*, case: Case) -> list[Macro]:
+    """UFL-6: with no client phone on file, offer the scheduling macro(s)."""
+    if (case.client_phone or "").strip():
+        return []
+    return [m for m in macros_for_case(case=case) if m.suggest_when_no_phone]
+
+
+# Breach review (ESC-8) ---------------------------------------------------------------
+def _team_clocks(*, team=None, agent=None, policy=None, metric=None, since=None, until=None):
+    ct = ContentType.objects.get_for_model(Case)
+    qs = SlaClock.objects.filter(content_type=ct)
+    if team is not None:
+        qs = qs.filter(case__team=team)
+    if agent is not None:
+        qs = qs.filter(case__assignee=agent)
+    if policy is not None:
+        qs = qs.filter(case_link__policy=policy)
+    if metric:
+        qs = qs.filter(metric=metric)
+    if since is not None:
+        qs = qs.filter(due_at__gte=since)
+    if until is not None:
+        qs = qs.filter(due_at__lt=until)
+    return qs
+
+
+def clocks_breached(
+    *, team=None, agent=None, policy=None, metric=None, since=None, until=None, unacknowledged=None
+) -> QuerySet[SlaClock]:
+    qs = _team_clocks(
+        team=team, agent=agent, policy=policy, metric=metric, since=since, until=until
+    ).filter(state="breached")
+    if unacknowledged is True:
+        qs = qs.filter(acknowledged_at__isnull=True)
+    elif unacknowledged is False:
+        qs = qs.filter(acknowledged_at__isnull=False)
+    return _with_case(qs).order_by("-breached_at", "-id")
+
+
+def clocks_at_risk(*, team=None, agent=None, policy=None, metric=None, now=None):
+    """Running clocks past their warning time but not yet due."""
+    now = now or timezone.now()
+    qs = _team_clocks(team=team, agent=agent, policy=policy, metric=metric).filter(
+        state="running", warn_at__lte=now, due_at__gt=now
+    )
+    return _with_case(qs).order_by("due_at", "id")
+
+
+def _with_case(qs):
+    return qs.select_related("case_link__policy", "case_link__case__assignee", "acknowledged_by")
+
+
+def clock_case(clock: SlaClock) -> Case | None:
+    link = getattr(clock, "case_link", None)
+    return link.case if link is not None else None
+
+
+def compliance_by_week(
+    *, team=None, agent=None, policy=None, metric=None, weeks: int = 8, now=None
+) -> list[dict]:
+    """Per ISO week (by due time): clocks met, breached, and the share met (ESC-8)."""
+    now = now or timezone.now()
+    start = (now - dt.timedelta(weeks=weeks)).replace(hour=0, minute=0, second=0, microsecond=0)
+    start -= dt.timedelta(days=start.weekday())
+    rows = (
+        _team_clocks(team=team, agent=agent, policy=policy, metric=metric, since=start, until=now)
+        .filter(state__in=["met", "breached"])
+        .annotate(week=TruncWeek("due_at"))
+        .values("week")
+        .annotate(
+            met=Count("id", filter=Q(state="met")), breached=Count("id", filter=Q(state="breached"))
+        )
+        .order_by("week")
+    )
+    by_week = {row["week"].date(): row for row in rows}
+    result = []
+    for i in range(weeks + 1):
+        week = (start + dt.timedelta(weeks=i)).date()
+        if week > now.date():
+            break
+        row = by_week.get(week, {"met": 0, "breached": 0})
+        total = row["met"] + row["breached"]
+        result.append(
+            {
+                "week": week,
+                "met": row["met"],
+                "breached": row["breached"],
+                "total": total,
+                "compliance": round(100 * row["met"] / total, 1) if total else None,
+            }
+        )
+    return result
+
+
+# New-client outreach tracker (NCO-4) ---------------------------------------------------
+def outreach_tracker(
+    *,
+    status=None,
+    segment=None,
+    assignee=None,
+    criteria_min=None,
+    routed_general=None,
+    since=None,
+    until=None,
+    search=None,
+) -> QuerySet[NcoAssessment]:
+    qs = NcoAssessment.objects.select_related("case__assignee", "case__team", "reporter")
+    if status:
+        qs = qs.filter(case__status=status)
+    if segment:
+        qs = qs.filter(segment=segment)
+    if assignee is not None:
+        qs = qs.filter(case__assignee=assignee)
+    if criteria_min is not None:
+        qs = qs.filter(criteria_met__gte=criteria_min)
+    if routed_general is not None:
+        qs = qs.filter(routed_as_general=routed_general)
+    if since is not None:
+        qs = qs.filter(created_at__gte=since)
+    if until is not None:
+        qs = qs.filter(created_at__lt=until)
+    if search:
+        qs = qs.filter(
+            Q(case__client_name__icontains=search)
+            | Q(case__client_company__icontains=search)
+            | Q(case__client_email__icontains=search)
+            | Q(case__reference__iexact=search.strip())
+        )
+    return qs.order_by("-created_at", "-id")
+
+
+def is_outreach_case(case: Case) -> bool:
+    return case.kind == Kind.NEW_CLIENT_OUTREACH
+
+
+__all__ = [
+    "case_client_transcript",
+    "case_clocks_for",
+    "case_get",
+    "case_list",
+    "case_most_urgent_first",
+    "case_notes",
+    "case_queue_for",
+    "case_timeline",
+    "clock_case",
+    "clocks_at_risk",
+    "clocks_breached",
+    "compliance_by_week",
+    "macros_for_case",
+    "macros_suggested_for",
+    "outreach_tracker",
+]

@@ -1,0 +1,156 @@
+"""Inbound ticket events (API-2): idempotent by event id, create or update by ticket id."""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+
+from core.errors import InvalidInput
+
+from ..models import Case, EventKind, InboundEvent, Kind, Priority, Segment, SourceChannel, Status
+from ._common import event_record
+from .cases import case_create, case_transition, case_update
+
+EVENT_TYPES = ("ticket.created", "ticket.updated", "ticket.client_replied")
+TICKET_FIELDS = {
+    # payload key -> case field
+    "subject": "title",
+    "summary": "issue_summary",
+    "priority": "priority",
+    "kind": "kind",
+}
+REQUESTER_FIELDS = {
+    "name": "client_name",
+    "email": "client_email",
+    "phone": "client_phone",
+    "company": "client_company",
+    "account_id": "client_account_id",
+    "segment": "client_segment",
+}
+
+
+def _case_fields(ticket: dict) -> dict:
+    fields = {}
+    for key, name in TICKET_FIELDS.items():
+        if ticket.get(key) not in (None, ""):
+            fields[name] = str(ticket[key])
+    requester = ticket.get("requester") or {}
+    if not isinstance(requester, dict):
+        raise InvalidInput("ticket.requester must be an object.", field="ticket.requester")
+    for key, name in REQUESTER_FIELDS.items():
+        if requester.get(key) not in (None, ""):
+            fields[name] = str(requester[key])
+    for name, choices in (
+        ("priority", Priority),
+        ("kind", Kind),
+        ("client_segment", Segment),
+    ):
+        if name in fields and fields[name] not in choices.values:
+            raise InvalidInput(
+                f"Unknown {name} {fields[name]!r}; choose one of {', '.join(choices.values)}.",
+                field=f"ticket.{name}",
+            )
+    return fields
+
+
+def _validate(payload) -> tuple[str, str, dict]:
+    if not isinstance(payload, dict):
+        raise InvalidInput("The body must be a JSON object.")
+    event_id = str(payload.get("event_id") or "").strip()
+    if not event_id or len(event_id) > 200:
+        raise InvalidInput("event_id is required (at most 200 characters).", field="event_id")
+    event_type = payload.get("type")
+    if event_type not in EVENT_TYPES:
+        raise InvalidInput(
+            f"type must be one of {', '.join(EVENT_TYPES)}, got {event_type!r}.", field="type"
+        )
+    ticket = payload.get("ticket")
+    if not isinstance(ticket, dict) or not str(ticket.get("id") or "").strip():
+        raise InvalidInput("ticket.id is required.", field="ticket.id")
+    return event_id, event_type, ticket
+
+
+def _apply(event_type: str, ticket: dict) -> tuple[Case, str]:
+    external_id = str(ticket["id"]).strip()
+    fields = _case_fields(ticket)
+    tags = ticket.get("tags") if isinstance(ticket.get("tags"), list) else None
+    case = Case.objects.filter(external_ticket_id=external_id).first()
+    if case is None:
+        if event_type == "ticket.client_replied":
+            raise InvalidInput(
+                f"No case carries ticket {external_id!r}; send ticket.created first.",
+                field="ticket.id",
+            )
+        for required in ("title", "client_name"):
+            if required not in fields:
+                key = "subject" if required == "title" else "requester.name"
+                raise InvalidInput(f"ticket.{key} is required to open a case.", field=key)
+        case = case_create(
+            actor=None,
+            source_channel=SourceChannel.SUPPORT_TICKET,
+            external_ticket_id=external_id,
+            tags=tags or (),
+            **fields,
+        )
+        return case, "created"
+    action = "unchanged"
+    if fields or tags is not None:
+        before = case.updated_at
+        case = case_update(
+            case=case, actor=None, reason=f"ticket {event_type}", tags=tags, **fields
+        )
+        if case.updated_at != before:
+            action = "updated"
+    if event_type == "ticket.client_replied":
+        message = str(ticket.get("comment") or "").strip()
+        event_record(
+            case=case,
+            kind=EventKind.CLIENT_MESSAGE,
+            body=message or "The client replied on the ticket.",
+            visibility="client_visible",
+            data={"ticket": external_id},
+        )
+        if case.status == Status.WAITING_ON_CLIENT and case.assignee_id:
+            case = case_transition(
+                case=case,
+                to_status=Status.IN_PROGRESS,
+                actor=case.assignee,
+                reason="The client replied on the ticket.",
+            )
+        action = "client_replied"
+    return case, action
+
+
+def ticket_event_receive(*, payload: dict, source: str = "tickets") -> tuple[dict, bool]:
+    """Apply one ticket event once. Returns (result, replayed).
+
+    A replayed event id changes nothing and returns the result first returned. An event
+    that fails validation stores nothing, so the sender can fix it and retry.
+    """
+    event_id, event_type, ticket = _validate(payload)
+    existing = InboundEvent.objects.filter(source=source, event_id=event_id).first()
+    if existing is not None:
+        return existing.result, True
+    try:
+        with transaction.atomic():
+            case, action = _apply(event_type, ticket)
+            result = {
+                "event_id": event_id,
+                "action": action,
+                "case": case.reference,
+                "status": case.status,
+            }
+            InboundEvent.objects.create(
+                source=source,
+                event_id=event_id,
+                event_type=event_type,
+                payload=payload,
+                result=result,
+                case=case,
+            )
+    except IntegrityError:
+        # A concurrent delivery of the same event id won the insert; ours rolled back.
+        existing = InboundEvent.objects.filter(source=source, event_id=event_id).first()
+        if existing is None:
+            raise
+        return existing.result, True
+    return result, False
