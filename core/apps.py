@@ -5,7 +5,7 @@ from django.db.models.signals import post_migrate
 
 class CoreConfig(AppConfig):
     name = "core"
-    verbose_name = "People, audit and health"
+    verbose_name = "People, calendars, SLA clocks and notifications"
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
@@ -21,5 +21,12 @@ class CoreConfig(AppConfig):
             task="core.heartbeat",
             every_seconds=settings.HEARTBEAT_INTERVAL_SECONDS,
             description="Records that worker and beat are alive (shown on /healthz/).",
+        )
+        register_periodic(
+            name="sla-sweep",
+            task="core.sla_sweep",
+            every_seconds=settings.SLA_SWEEP_INTERVAL_SECONDS,
+            description="CORE-4: warns and breaches due SLA clocks, notifies (edit the interval "
+            "here; the sweep catches up on anything missed).",
         )
         post_migrate.connect(sync_periodic_tasks, sender=self, dispatch_uid="core.sync_periodic")

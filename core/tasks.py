@@ -2,6 +2,13 @@ from celery import shared_task
 
 from .services import heartbeat_record
 
+RETRY_BASE_SECONDS = 10
+RETRY_MAX_SECONDS = 600
+
+
+def _backoff(retries: int) -> int:
+    return min(RETRY_MAX_SECONDS, RETRY_BASE_SECONDS * 2**retries)
+
 
 @shared_task(name="core.heartbeat", ignore_result=True)
 def heartbeat() -> None:
@@ -12,3 +19,37 @@ def heartbeat() -> None:
 def ping(marker: str) -> None:
     """Record a named heartbeat; tests use it to round-trip a task through a worker."""
     heartbeat_record(name=f"ping:{marker}"[:100])
+
+
+@shared_task(name="core.sla_sweep", ignore_result=True)
+def sla_sweep() -> dict:
+    """CORE-4: warn and breach due SLA clocks (beat runs it every 60 s by default)."""
+    from .sla import sla_sweep as sweep
+
+    result = sweep()
+    return {"warned": result.warned, "breached": result.breached}
+
+
+@shared_task(bind=True, name="core.notifications_email", ignore_result=True, max_retries=6)
+def notifications_email(self, ids: list[int]) -> None:
+    """Email pending notifications; retry only the failed ones, with exponential backoff."""
+    from .notifications import notification_emails_send
+
+    final = self.request.retries >= self.max_retries
+    failed = notification_emails_send(ids=ids, final=final)
+    if failed and not final:
+        raise self.retry(args=[failed], countdown=_backoff(self.request.retries))
+
+
+@shared_task(bind=True, name="core.chat_message_send", ignore_result=True, max_retries=8)
+def chat_message_send(self, message_id: int) -> None:
+    """POST one chat outbox message to its webhook; retry transient failures with backoff."""
+    from .notifications import ChatDeliveryError, chat_message_deliver, chat_message_mark_failed
+
+    try:
+        chat_message_deliver(message_id=message_id)
+    except ChatDeliveryError as exc:
+        if exc.permanent or self.request.retries >= self.max_retries:
+            chat_message_mark_failed(message_id=message_id, error=str(exc))
+            return
+        raise self.retry(exc=exc, countdown=_backoff(self.request.retries)) from None

@@ -1,0 +1,281 @@
+"""Notifications (CORE-7): in-app rows, email and team chat.
+
+``notify`` writes in-app rows in one bulk insert and queues the email deliveries on commit;
+``chat_announce`` writes a ``ChatMessage`` outbox row and queues its webhook post on
+commit. Deliveries run in Celery tasks with retries and exponential backoff; queueing is
+``robust`` (a broker outage is logged, never raised), and a failing email server or chat
+webhook only marks its own delivery failed. So a channel outage never blocks the action
+that caused the notification, nor the SLA sweep.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import requests
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Model
+from django.utils import timezone
+
+from .errors import InvalidInput, NotFound
+from .models import ChatMessage, EmailStatus, Notification, NotificationSettings, Team, User
+
+log = logging.getLogger(__name__)
+
+EMAIL_BATCH = 200
+CHAT_TIMEOUT_SECONDS = 10
+
+
+@dataclass
+class NotificationSpec:
+    """One notification to create; ``notifications_create_bulk`` inserts many at once."""
+
+    recipient: User
+    kind: str
+    title: str
+    body: str = ""
+    url: str = ""
+    target_type_id: int | None = None
+    target_id: str = ""
+    email: bool = True
+    extra: dict = field(default_factory=dict)
+
+
+def _on_commit(func) -> None:
+    """Queue a side effect after commit; failures are logged, never raised."""
+    transaction.on_commit(func, robust=True)
+
+
+def _target_of(target: Model | None) -> tuple[int | None, str]:
+    if target is None or target.pk is None:
+        return None, ""
+    return ContentType.objects.get_for_model(target).pk, str(target.pk)
+
+
+def notifications_create_bulk(specs: Iterable[NotificationSpec]) -> list[Notification]:
+    """Insert notifications in one statement and queue their emails on commit.
+
+    Call inside the caller's transaction; nothing is sent unless it commits.
+    """
+    email_on = NotificationSettings.current().email_enabled
+    rows = []
+    now = timezone.now()
+    for spec in specs:
+        recipient = spec.recipient
+        if recipient is None or recipient.pk is None or not recipient.is_active:
+            continue
+        wants_email = spec.email and email_on and bool(recipient.email)
+        rows.append(
+            Notification(
+                recipient=recipient,
+                kind=spec.kind[:50],
+                title=spec.title[:255],
+                body=spec.body,
+                url=spec.url[:500],
+                target_type_id=spec.target_type_id,
+                target_id=spec.target_id,
+                created_at=now,
+                email_status=EmailStatus.PENDING if wants_email else EmailStatus.NONE,
+            )
+        )
+    if not rows:
+        return []
+    Notification.objects.bulk_create(rows, batch_size=2000)
+    pending = [row.pk for row in rows if row.email_status == EmailStatus.PENDING]
+    if pending and all(pk is not None for pk in pending):
+        for start in range(0, len(pending), EMAIL_BATCH):
+            chunk = pending[start : start + EMAIL_BATCH]
+            _on_commit(lambda chunk=chunk: _queue_emails(chunk))
+    return rows
+
+
+def _queue_emails(ids: list[int]) -> None:
+    from .tasks import notifications_email
+
+    notifications_email.delay(ids)
+
+
+@transaction.atomic
+def notify(
+    *,
+    recipients: Iterable[User],
+    kind: str,
+    title: str,
+    body: str = "",
+    url: str = "",
+    target: Model | None = None,
+    email: bool = True,
+) -> list[Notification]:
+    """Notify each recipient once (in-app, and by email unless ``email=False``)."""
+    if not kind:
+        raise InvalidInput("A notification needs a kind.", field="kind")
+    if not title:
+        raise InvalidInput("A notification needs a title.", field="title")
+    target_type_id, target_id = _target_of(target)
+    seen: set[int] = set()
+    specs = []
+    for user in recipients:
+        if user is None or user.pk in seen:
+            continue
+        seen.add(user.pk)
+        specs.append(
+            NotificationSpec(
+                recipient=user,
+                kind=kind,
+                title=title,
+                body=body,
+                url=url,
+                target_type_id=target_type_id,
+                target_id=target_id,
+                email=email,
+            )
+        )
+    return notifications_create_bulk(specs)
+
+
+@transaction.atomic
+def notification_mark_read(*, user: User, notification_id: int) -> Notification:
+    notification = (
+        Notification.objects.select_for_update().filter(pk=notification_id, recipient=user).first()
+    )
+    if notification is None:
+        raise NotFound("No such notification.")
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    return notification
+
+
+def notifications_mark_all_read(*, user: User) -> int:
+    """Mark every unread notification of ``user`` read; one conditional UPDATE."""
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
+def unread_count(user: User) -> int:
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def notifications_for(user: User, *, unread: bool | None = None):
+    qs = Notification.objects.filter(recipient=user).order_by("-created_at", "-id")
+    if unread is True:
+        qs = qs.filter(read_at__isnull=True)
+    elif unread is False:
+        qs = qs.filter(read_at__isnull=False)
+    return qs
+
+
+# Email -----------------------------------------------------------------------------------
+def _absolute(url: str) -> str:
+    if not url or url.startswith(("http://", "https://")):
+        return url
+    return settings.SITE_URL.rstrip("/") + "/" + url.lstrip("/")
+
+
+def notification_emails_send(*, ids: list[int], final: bool = False) -> list[int]:
+    """Send the pending emails among ``ids``; return the ids that failed (to retry).
+
+    Each email is claimed with a conditional UPDATE first, so a task delivered twice does
+    not send twice. With ``final`` the failures are marked failed instead of pending.
+    """
+    failed = []
+    rows = Notification.objects.filter(pk__in=ids, email_status=EmailStatus.PENDING)
+    for notification in rows.select_related("recipient"):
+        claimed = Notification.objects.filter(
+            pk=notification.pk, email_status=EmailStatus.PENDING
+        ).update(email_status=EmailStatus.SENT, emailed_at=timezone.now(), email_error="")
+        if not claimed:
+            continue  # another delivery of this task got there first
+        body = notification.body
+        link = _absolute(notification.url)
+        if link:
+            body = f"{body}\n\n{link}" if body else link
+        try:
+            send_mail(
+                subject=notification.title,
+                message=body or notification.title,
+                from_email=None,
+                recipient_list=[notification.recipient.email],
+            )
+        except Exception as exc:  # any backend error: record it, retry later
+            log.warning("notification %s: email failed: %s", notification.pk, exc)
+            Notification.objects.filter(pk=notification.pk).update(
+                email_error=str(exc)[:1000],
+                emailed_at=None,
+                email_status=EmailStatus.FAILED if final else EmailStatus.PENDING,
+            )
+            failed.append(notification.pk)
+    return failed
+
+
+# Team chat -------------------------------------------------------------------------------
+def chat_webhook_url_for(team: Team | None) -> str:
+    if team is not None and team.chat_webhook_url:
+        return team.chat_webhook_url
+    return NotificationSettings.current().fallback_chat_webhook_url
+
+
+def chat_announce(*, team: Team | None, text: str) -> None:
+    """Post ``text`` to the team's Slack-compatible webhook after commit (no URL: no-op).
+
+    Teams without their own URL use the admin-set fallback URL.
+    """
+    url = chat_webhook_url_for(team)
+    if not url or not text:
+        return None
+    with transaction.atomic():
+        message = ChatMessage.objects.create(team=team, url=url, text=text)
+        _on_commit(lambda: _queue_chat(message.pk))
+    return None
+
+
+def _queue_chat(message_id: int) -> None:
+    from .tasks import chat_message_send
+
+    chat_message_send.delay(message_id)
+
+
+class ChatDeliveryError(Exception):
+    def __init__(self, message: str, *, permanent: bool = False):
+        super().__init__(message)
+        self.permanent = permanent
+
+
+def chat_message_deliver(*, message_id: int) -> ChatMessage | None:
+    """POST one outbox message as ``{"text": ...}``; raise ChatDeliveryError on failure."""
+    message = ChatMessage.objects.filter(pk=message_id).first()
+    if message is None or message.status == ChatMessage.Status.SENT:
+        return message
+    ChatMessage.objects.filter(pk=message.pk).update(attempts=message.attempts + 1)
+    try:
+        response = requests.post(
+            message.url, json={"text": message.text}, timeout=CHAT_TIMEOUT_SECONDS
+        )
+    except requests.RequestException as exc:
+        ChatMessage.objects.filter(pk=message.pk).update(last_error=str(exc)[:1000])
+        raise ChatDeliveryError(str(exc)) from exc
+    if response.status_code >= 400:
+        error = f"HTTP {response.status_code}: {response.text[:500]}"
+        ChatMessage.objects.filter(pk=message.pk).update(last_error=error)
+        # 4xx other than 429 will not get better by retrying (bad URL, revoked hook).
+        permanent = 400 <= response.status_code < 500 and response.status_code != 429
+        raise ChatDeliveryError(error, permanent=permanent)
+    ChatMessage.objects.filter(pk=message.pk).update(
+        status=ChatMessage.Status.SENT, sent_at=timezone.now(), last_error=""
+    )
+    message.refresh_from_db()
+    return message
+
+
+def chat_message_mark_failed(*, message_id: int, error: str) -> None:
+    ChatMessage.objects.filter(pk=message_id).exclude(status=ChatMessage.Status.SENT).update(
+        status=ChatMessage.Status.FAILED, last_error=error[:1000]
+    )
