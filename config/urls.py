@@ -6,6 +6,7 @@ from core.api.errors import api_not_found
 
 api_v1 = [
     path("", include("core.api.urls")),
+    path("", include("escalations.api_urls")),
 ]
 
 urlpatterns = [

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from django.db.models import Q
+from django.utils import timezone
+
+from core.models import SlaClock
 from core.sla import (
     clock_acknowledge_breach,
     clock_cancel,
@@ -10,10 +14,6 @@ from core.sla import (
     clock_resume,
     clock_start,
 )
-from django.db.models import Q
-from django.utils import timezone
-
-from core.models import SlaClock
 
 from ..models import Case, CaseClock, EventKind, Metric, SlaPolicy, StartEvent
 from ._common import event_record
@@ -130,7 +130,7 @@ def case_clocks_resume(*, case: Case, actor=None, reason: str = "") -> int:
 
 
 def case_clocks_meet(*, case: Case, actor=None, metrics=None, reason: str = "") -> int:
-    """Meet open clocks (a paused clock is resumed and met at the same instant).
+    """Meet open clocks (core meets a paused clock at once, and an overdue one late).
 
     A breached clock not yet met is met late: it stays breached with ``met_at`` set.
     """
@@ -141,8 +141,6 @@ def case_clocks_meet(*, case: Case, actor=None, metrics=None, reason: str = "") 
         clocks = clocks.filter(metric__in=metrics)
     count = 0
     for clock in clocks:
-        if clock.state == PAUSED:
-            clock = clock_resume(clock=clock, actor=actor, reason=reason) or clock
         clock_meet(clock=clock, actor=actor, reason=reason)
         count += 1
     return count
@@ -162,8 +160,9 @@ def case_first_response_meet(*, case: Case, actor=None, reason: str = "") -> int
 def case_breach_acknowledge(*, clock: SlaClock, lead, reason: str) -> SlaClock:
     """ESC-8: a lead acknowledges a breach; also noted on the case's timeline."""
     clock = clock_acknowledge_breach(clock=clock, lead=lead, reason=reason)
-    case = Case.objects.filter(pk=clock.object_id).first()
-    if case is not None and isinstance(clock.subject, Case):
+    link = CaseClock.objects.select_related("case").filter(clock=clock).first()
+    case = link.case if link is not None else None
+    if case is not None:
         event_record(
             case=case,
             kind=EventKind.SLA,

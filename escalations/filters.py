@@ -1,0 +1,92 @@
+"""django-filter FilterSets for the case list (API-1)."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import F, Q
+from rest_framework.filters import OrderingFilter
+
+from .models import Case, Kind, Priority, Segment, SourceChannel, Status
+
+
+class CaseFilter(django_filters.FilterSet):
+    status = django_filters.MultipleChoiceFilter(choices=Status.choices)
+    kind = django_filters.MultipleChoiceFilter(choices=Kind.choices)
+    priority = django_filters.MultipleChoiceFilter(choices=Priority.choices)
+    segment = django_filters.MultipleChoiceFilter(
+        field_name="client_segment", choices=Segment.choices
+    )
+    source_channel = django_filters.ChoiceFilter(choices=SourceChannel.choices)
+    assignee = django_filters.CharFilter(
+        method="filter_assignee",
+        help_text='Username or id; "me" for yourself, "none" for unassigned cases.',
+    )
+    team = django_filters.NumberFilter(field_name="team_id", help_text="Team id.")
+    breached = django_filters.BooleanFilter(
+        field_name="is_breached", help_text="Cases with (true) or without (false) a breached clock."
+    )
+    due_before = django_filters.IsoDateTimeFilter(
+        field_name="next_due_at",
+        lookup_expr="lt",
+        help_text="Cases whose nearest running clock is due before this instant (ISO 8601).",
+    )
+    created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
+    tag = django_filters.CharFilter(field_name="tags__name", distinct=False, method="filter_tag")
+    open = django_filters.BooleanFilter(method="filter_open", help_text="Only open cases.")
+
+    class Meta:
+        model = Case
+        fields = []
+
+    def filter_assignee(self, queryset, name, value):
+        value = (value or "").strip()
+        if value.lower() == "none":
+            return queryset.filter(assignee__isnull=True)
+        if value.lower() == "me":
+            return queryset.filter(assignee=self.request.user)
+        if value.isdigit():
+            return queryset.filter(assignee_id=int(value))
+        return queryset.filter(assignee__username=value)
+
+    def filter_tag(self, queryset, name, value):
+        return queryset.filter(
+            pk__in=Case.tags.through.objects.filter(tag__name=value).values("case_id")
+        )
+
+    def filter_open(self, queryset, name, value):
+        closed = Q(status__in=[Status.RESOLVED, Status.CLOSED])
+        return queryset.exclude(closed) if value else queryset.filter(closed)
+
+
+class CaseOrderingFilter(OrderingFilter):
+    """Adds ``ordering=urgency`` (TEAM-1: nearest due first) and keeps empty due times last."""
+
+    def get_ordering(self, request, queryset, view):
+        params = request.query_params.get(self.ordering_param)
+        if params and params.strip() == "urgency":
+            return ["urgency"]
+        return super().get_ordering(request, queryset, view)
+
+    def filter_queryset(self, request, queryset, view):
+        ordering = self.get_ordering(request, queryset, view)
+        if not ordering:
+            return queryset
+        if ordering == ["urgency"]:
+            from .selectors import case_most_urgent_first
+
+            return case_most_urgent_first(queryset)
+        terms = []
+        for term in ordering:
+            name = term.lstrip("-")
+            if name == "priority":
+                name = "priority_rank"
+            expr = F(name)
+            terms.append(
+                expr.desc(nulls_last=True) if term.startswith("-") else expr.asc(nulls_last=True)
+            )
+        return queryset.order_by(*terms, "-id")
+
+    def remove_invalid_fields(self, queryset, fields, view, request):
+        valid = set(getattr(view, "ordering_fields", [])) | {"urgency"}
+        return [term for term in fields if term.lstrip("-") in valid]

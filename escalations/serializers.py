@@ -1,0 +1,478 @@
+"""API shapes for cases, notes, macros, outreach and the ticket webhook."""
+
+from __future__ import annotations
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from core.models import SlaClock, User
+
+from .models import (
+    PLACEHOLDERS,
+    PROBING_QUESTIONS,
+    CallDirection,
+    CallLog,
+    CallOutcome,
+    Case,
+    CaseEvent,
+    ChecklistItem,
+    ContactInfoRequest,
+    ContractType,
+    EventKind,
+    Kind,
+    Macro,
+    NcoAssessment,
+    Party,
+    Priority,
+    Segment,
+    SourceChannel,
+    Status,
+    Visibility,
+)
+
+
+class UserMiniSerializer(serializers.ModelSerializer):
+    name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = User
+        fields = ["id", "username", "name"]
+
+    def get_name(self, obj) -> str:
+        return obj.get_full_name() or obj.username
+
+
+class TeamMiniSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class ClockSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SlaClock
+        fields = [
+            "id",
+            "metric",
+            "state",
+            "target_seconds",
+            "started_at",
+            "due_at",
+            "warn_at",
+            "warned_at",
+            "paused_at",
+            "met_at",
+            "breached_at",
+            "acknowledged_at",
+        ]
+
+
+class CaseSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+    assignee = UserMiniSerializer(read_only=True)
+    team = TeamMiniSerializer(read_only=True)
+    tags = serializers.SerializerMethodField()
+    clocks = serializers.SerializerMethodField()
+    next_due_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    is_breached = serializers.BooleanField(read_only=True)
+    allowed_transitions = serializers.ListField(
+        child=serializers.CharField(), read_only=True, help_text="Statuses reachable now."
+    )
+
+    class Meta:
+        model = Case
+        fields = [
+            "reference",
+            "url",
+            "title",
+            "issue_summary",
+            "kind",
+            "priority",
+            "status",
+            "allowed_transitions",
+            "client_name",
+            "client_email",
+            "client_phone",
+            "client_company",
+            "client_account_id",
+            "client_segment",
+            "freelancer_name",
+            "freelancer_id",
+            "is_agency",
+            "contract_ids",
+            "contract_type",
+            "contract_spend",
+            "source_channel",
+            "external_ticket_id",
+            "assignee",
+            "team",
+            "tags",
+            "next_due_at",
+            "is_breached",
+            "clocks",
+            "claimed_at",
+            "resolved_at",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    def get_url(self, obj) -> str:
+        return obj.get_absolute_url()
+
+    def get_tags(self, obj) -> list[str]:
+        return [t.name for t in obj.tags.all()]
+
+    @extend_schema_field(ClockSerializer(many=True))
+    def get_clocks(self, obj):
+        return ClockSerializer(obj.sla_clocks.all(), many=True).data
+
+
+class CaseWriteSerializer(serializers.Serializer):
+    """Fields a client may set on create (all) or on PATCH (any subset)."""
+
+    title = serializers.CharField(max_length=200)
+    client_name = serializers.CharField(max_length=200)
+    issue_summary = serializers.CharField(required=False, allow_blank=True)
+    kind = serializers.ChoiceField(choices=Kind.choices, required=False)
+    priority = serializers.ChoiceField(choices=Priority.choices, required=False)
+    client_email = serializers.EmailField(required=False, allow_blank=True)
+    client_phone = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    client_company = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    client_account_id = serializers.CharField(max_length=64, required=False, allow_blank=True)
+    client_segment = serializers.ChoiceField(choices=Segment.choices, required=False)
+    freelancer_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    freelancer_id = serializers.CharField(max_length=64, required=False, allow_blank=True)
+    freelancer_email = serializers.EmailField(required=False, allow_blank=True)
+    freelancer_phone = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    is_agency = serializers.BooleanField(required=False)
+    contract_ids = serializers.ListField(child=serializers.CharField(max_length=64), required=False)
+    contract_type = serializers.ChoiceField(
+        choices=ContractType.choices, required=False, allow_blank=True
+    )
+    contract_spend = serializers.DecimalField(
+        max_digits=12, decimal_places=2, min_value=0, required=False, allow_null=True
+    )
+    source_channel = serializers.ChoiceField(choices=SourceChannel.choices, required=False)
+    external_ticket_id = serializers.CharField(
+        max_length=100, required=False, allow_blank=True, allow_null=True
+    )
+    team = serializers.IntegerField(required=False, allow_null=True, help_text="Team id.")
+    tags = serializers.ListField(child=serializers.CharField(max_length=50), required=False)
+
+    def validate_team(self, value):
+        from core.models import Team
+
+        if value is None:
+            return None
+        team = Team.objects.filter(pk=value).first()
+        if team is None:
+            raise serializers.ValidationError(f"No team with id {value}.")
+        return team
+
+
+class CaseUpdateSerializer(CaseWriteSerializer):
+    reason = serializers.CharField(required=False, allow_blank=True)
+
+    def __init__(self, *args, **kwargs):
+        kwargs["partial"] = True
+        super().__init__(*args, **kwargs)
+        for name in ("external_ticket_id", "team"):
+            self.fields.pop(name)
+
+
+class TransitionSerializer(serializers.Serializer):
+    to = serializers.CharField(help_text=f"One of: {', '.join(Status.values)}.")
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class AssignSerializer(serializers.Serializer):
+    assignee = serializers.CharField(
+        allow_null=True, help_text="Username or id of the new assignee; null to unassign."
+    )
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+    def validate_assignee(self, value):
+        if value in (None, ""):
+            return None
+        lookup = {"pk": int(value)} if str(value).isdigit() else {"username": value}
+        user = User.objects.filter(**lookup).first()
+        if user is None:
+            raise serializers.ValidationError(f"No user {value!r}.")
+        return user
+
+
+class EventSerializer(serializers.ModelSerializer):
+    actor = UserMiniSerializer(read_only=True, allow_null=True)
+    kind = serializers.CharField(
+        read_only=True, help_text=f"One of: {', '.join(EventKind.values)}."
+    )
+
+    class Meta:
+        model = CaseEvent
+        fields = ["id", "kind", "visibility", "at", "actor", "body", "data"]
+
+
+class NoteCreateSerializer(serializers.Serializer):
+    body = serializers.CharField()
+    visibility = serializers.ChoiceField(choices=Visibility.choices, default=Visibility.INTERNAL)
+    research = serializers.BooleanField(
+        default=False, help_text="Research notes are always internal (ESC-7)."
+    )
+
+
+class CallSerializer(serializers.ModelSerializer):
+    agent = UserMiniSerializer(read_only=True)
+
+    class Meta:
+        model = CallLog
+        fields = [
+            "id",
+            "party",
+            "direction",
+            "outcome",
+            "phone_number",
+            "started_at",
+            "duration_seconds",
+            "answers",
+            "summary",
+            "agent",
+        ]
+        read_only_fields = fields
+
+
+class CallCreateSerializer(serializers.Serializer):
+    party = serializers.ChoiceField(choices=Party.choices)
+    outcome = serializers.ChoiceField(choices=CallOutcome.choices)
+    direction = serializers.ChoiceField(
+        choices=CallDirection.choices, default=CallDirection.OUTBOUND
+    )
+    phone_number = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    started_at = serializers.DateTimeField(required=False)
+    duration_seconds = serializers.IntegerField(min_value=0, default=0)
+    answers = serializers.DictField(
+        child=serializers.CharField(allow_blank=True),
+        required=False,
+        help_text=f"Probing question key -> answer. Keys: {', '.join(PROBING_QUESTIONS)}.",
+    )
+    summary = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ContactAttemptSerializer(serializers.Serializer):
+    channel = serializers.CharField(max_length=40)
+    outcome = serializers.CharField(required=False, allow_blank=True, default="")
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+    at = serializers.DateTimeField(required=False)
+
+
+class ChecklistItemSerializer(serializers.ModelSerializer):
+    done_by = UserMiniSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = ChecklistItem
+        fields = ["key", "label", "position", "done", "done_by", "done_at"]
+        read_only_fields = fields
+
+
+class ChecklistTickSerializer(serializers.Serializer):
+    done = serializers.BooleanField(default=True)
+
+
+class ContactRequestSerializer(serializers.ModelSerializer):
+    case = serializers.CharField(source="case.reference", read_only=True)
+    party = serializers.ChoiceField(
+        source="requested_for",
+        choices=Party.choices,
+        read_only=True,
+        help_text="The party asking for the other's contact information.",
+    )
+    status = serializers.CharField(read_only=True, help_text="pending, approved or denied.")
+    requested_by = UserMiniSerializer(read_only=True)
+    decided_by = UserMiniSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = ContactInfoRequest
+        fields = [
+            "id",
+            "case",
+            "party",
+            "reason",
+            "status",
+            "requested_by",
+            "decided_by",
+            "decided_at",
+            "decision_reason",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class ContactRequestCreateSerializer(serializers.Serializer):
+    party = serializers.ChoiceField(
+        choices=Party.choices, help_text="The party asking for the other's contact information."
+    )
+    reason = serializers.CharField()
+
+
+class ContactDecisionSerializer(serializers.Serializer):
+    approve = serializers.BooleanField()
+    reason = serializers.CharField()
+
+
+class ContactInfoSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    email = serializers.CharField(allow_blank=True)
+    phone = serializers.CharField(allow_blank=True)
+
+
+class MacroSerializer(serializers.ModelSerializer):
+    placeholders = serializers.ListField(child=serializers.CharField(), read_only=True)
+
+    class Meta:
+        model = Macro
+        fields = [
+            "id",
+            "name",
+            "slug",
+            "subject",
+            "body",
+            "kinds",
+            "placeholders",
+            "suggest_when_no_phone",
+            "active",
+        ]
+        read_only_fields = fields
+
+
+class RenderedMacroSerializer(serializers.Serializer):
+    macro = serializers.IntegerField(source="macro.pk")
+    case = serializers.CharField(source="case.reference")
+    subject = serializers.CharField()
+    body = serializers.CharField()
+    values = serializers.DictField(child=serializers.CharField())
+
+
+class MacroSendSerializer(serializers.Serializer):
+    case = serializers.CharField(help_text="Case reference, e.g. ESC-000123.")
+    extra = serializers.DictField(
+        child=serializers.CharField(allow_blank=True),
+        required=False,
+        help_text=f"Values for placeholders; allowed: {', '.join(PLACEHOLDERS)}.",
+    )
+
+
+class NcoIntakeSerializer(serializers.Serializer):
+    client_name = serializers.CharField(max_length=200)
+    client_segment = serializers.ChoiceField(choices=Segment.choices)
+    job_post_value = serializers.DecimalField(
+        max_digits=12, decimal_places=2, min_value=0, required=False, allow_null=True
+    )
+    web_presence = serializers.BooleanField(default=False)
+    long_term_or_multiple = serializers.BooleanField(default=False)
+    client_email = serializers.EmailField(required=False, allow_blank=True, default="")
+    client_phone = serializers.CharField(
+        max_length=40, required=False, allow_blank=True, default=""
+    )
+    client_company = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, default=""
+    )
+    client_account_id = serializers.CharField(
+        max_length=64, required=False, allow_blank=True, default=""
+    )
+    source_channel = serializers.ChoiceField(
+        choices=SourceChannel.choices, default=SourceChannel.SOCIAL_MEDIA
+    )
+    reporting_team = serializers.CharField(max_length=120, required=False, default="")
+    report_url = serializers.URLField(required=False, allow_blank=True, default="")
+    job_post_url = serializers.URLField(required=False, allow_blank=True, default="")
+    issue_summary = serializers.CharField(required=False, allow_blank=True, default="")
+    priority = serializers.ChoiceField(choices=Priority.choices, default=Priority.NORMAL)
+
+
+class NcoAssessmentSerializer(serializers.ModelSerializer):
+    case = serializers.CharField(source="case.reference", read_only=True)
+    kind = serializers.CharField(source="case.kind", read_only=True)
+    status = serializers.CharField(source="case.status", read_only=True)
+    client_name = serializers.CharField(source="case.client_name", read_only=True)
+    client_company = serializers.CharField(source="case.client_company", read_only=True)
+    client_email = serializers.CharField(source="case.client_email", read_only=True)
+    client_segment = serializers.ChoiceField(
+        source="segment", choices=Segment.choices, read_only=True
+    )
+    assignee = serializers.SerializerMethodField()
+    criteria_held = serializers.ListField(child=serializers.CharField(), read_only=True)
+    min_segment_used = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = NcoAssessment
+        fields = [
+            "case",
+            "kind",
+            "status",
+            "client_name",
+            "client_company",
+            "client_email",
+            "client_segment",
+            "job_post_value",
+            "job_post_url",
+            "report_url",
+            "reporting_team",
+            "web_presence",
+            "long_term_or_multiple",
+            "threshold_used",
+            "min_segment_used",
+            "criteria_held",
+            "criteria_met",
+            "routed_as_general",
+            "assignee",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+    def get_assignee(self, obj) -> str | None:
+        return obj.case.assignee.username if obj.case.assignee_id else None
+
+
+class TicketRequesterSerializer(serializers.Serializer):
+    name = serializers.CharField(required=False)
+    email = serializers.EmailField(required=False)
+    phone = serializers.CharField(required=False)
+    company = serializers.CharField(required=False)
+    account_id = serializers.CharField(required=False)
+    segment = serializers.CharField(
+        required=False, help_text=f"One of: {', '.join(Segment.values)}."
+    )
+
+
+class TicketSerializer(serializers.Serializer):
+    id = serializers.CharField(help_text="The ticketing system's ticket id.")
+    subject = serializers.CharField(required=False)
+    summary = serializers.CharField(required=False)
+    priority = serializers.ChoiceField(choices=Priority.choices, required=False)
+    kind = serializers.ChoiceField(choices=Kind.choices, required=False)
+    tags = serializers.ListField(child=serializers.CharField(), required=False)
+    comment = serializers.CharField(required=False, help_text="For ticket.client_replied.")
+    requester = TicketRequesterSerializer(required=False)
+
+
+class TicketEventSerializer(serializers.Serializer):
+    event_id = serializers.CharField(max_length=200)
+    type = serializers.ChoiceField(
+        choices=["ticket.created", "ticket.updated", "ticket.client_replied"]
+    )
+    ticket = TicketSerializer()
+
+
+class TicketEventResultSerializer(serializers.Serializer):
+    event_id = serializers.CharField()
+    action = serializers.ChoiceField(choices=["created", "updated", "unchanged", "client_replied"])
+    case = serializers.CharField()
+    status = serializers.CharField()
+    replayed = serializers.BooleanField()
+
+
+class ErrorSerializer(serializers.Serializer):
+    error = serializers.DictField(child=serializers.JSONField())
+
+
+CSV_TYPE = OpenApiTypes.STR
