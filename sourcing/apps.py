@@ -3,4 +3,12 @@ from django.apps import AppConfig
 
 class SourcingConfig(AppConfig):
     name = "sourcing"
+    verbose_name = "Freelancer sourcing"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from core.navigation import register_nav
+
+        register_nav("Sourcing", "sourcing:builder", order=30)
+        register_nav("Talent import", "sourcing:import", min_role="team_lead", order=31)
+        register_nav("Thresholds", "sourcing:thresholds", min_role="team_lead", order=32)

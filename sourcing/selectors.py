@@ -1,0 +1,418 @@
+"""Reads of the sourcing app, including the shortlist engine's query (SRC-2 to SRC-5).
+
+``evaluated_pool`` annotates every freelancer with one boolean per rule (``ok_<rule>``),
+the observed values the explanations quote, and the score, in a single SQL statement.
+Rule tests use uncorrelated ``IN (subquery)`` sets (a semi-join in ``WHERE``, a hashed
+sub-plan inside ``CASE``) so the database, not Python, walks the pool; observed values are
+correlated ``Subquery`` counts, one per value, never several aggregates over one join.
+Every rule is a ``CASE WHEN ... THEN TRUE ELSE FALSE`` so a NULL (no JSS, no agency) is a
+plain False, never an unknown that slips through.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Least
+
+from .eligibility import RULE_IDS, JobCriteria, RuleSet
+from .models import (
+    Agency,
+    Category,
+    CompletedJob,
+    CompletedJobSkill,
+    Freelancer,
+    FreelancerKeyword,
+    FreelancerSkill,
+    ImportJob,
+    Invitation,
+    Keyword,
+    Shortlist,
+    Skill,
+    SourcingRules,
+    Subcategory,
+)
+from .models.pool import normalize_term
+
+
+@dataclass(frozen=True)
+class ResolvedJob:
+    """Criteria turned into ids once, before the query is built."""
+
+    category_id: int
+    subcategory_id: int | None
+    skill_ids: tuple[int, ...]
+    keyword_ids: tuple[int, ...]
+
+
+def resolve_job(criteria: JobCriteria) -> ResolvedJob:
+    category = Category.objects.filter(name__iexact=criteria.category).first()
+    subcategory = None
+    if category and criteria.subcategory:
+        subcategory = Subcategory.objects.filter(
+            category=category, name__iexact=criteria.subcategory
+        ).first()
+    skills = Skill.objects.filter(normalized__in=[normalize_term(s) for s in criteria.skills])
+    keywords = Keyword.objects.filter(normalized__in=[normalize_term(k) for k in criteria.keywords])
+    return ResolvedJob(
+        category_id=category.pk if category else -1,
+        subcategory_id=subcategory.pk if subcategory else None,
+        skill_ids=tuple(sorted(skills.values_list("pk", flat=True))),
+        keyword_ids=tuple(sorted(keywords.values_list("pk", flat=True))),
+    )
+
+
+def _flag(condition: Q | bool) -> Case | Value:
+    if condition is True:
+        return Value(True, output_field=BooleanField())
+    if condition is False:
+        return Value(False, output_field=BooleanField())
+    return Case(
+        When(condition, then=Value(True)), default=Value(False), output_field=BooleanField()
+    )
+
+
+def _count(queryset: QuerySet, outer: str = "freelancer") -> Coalesce:
+    sub = (
+        queryset.filter(**{outer: OuterRef("pk")})
+        .order_by()
+        .values(outer)
+        .annotate(n=Count("*"))
+        .values("n")
+    )
+    return Coalesce(Subquery(sub, output_field=IntegerField()), Value(0))
+
+
+def _member(queryset: QuerySet, field: str, correlated: bool) -> Q:
+    """``pk`` is among ``queryset``'s ``field`` values: a set (semi-join, hashed sub-plan)
+    for whole-pool scans, or a correlated ``EXISTS`` for a handful of rows."""
+    if correlated:
+        return Q(Exists(queryset.filter(**{field: OuterRef("pk")})))
+    return Q(pk__in=queryset.values(field))
+
+
+def rule_conditions(
+    criteria: JobCriteria,
+    rules: RuleSet,
+    job: ResolvedJob,
+    as_of: dt.datetime,
+    *,
+    correlated: bool = False,
+) -> dict[str, Q | bool]:
+    """Per rule, the condition a freelancer row must meet (``True``: nothing to check)."""
+    today = as_of.astimezone(dt.UTC).date()
+    recent_from = today - dt.timedelta(days=rules.recent_job_days)
+    cooldown_from = as_of - dt.timedelta(days=rules.invite_cooldown_days)
+
+    jss = Q(jss__isnull=False, jss__gte=rules.min_jss)
+    if rules.rising_talent_bypasses_jss:
+        jss |= Q(is_rising_talent=True)
+    if rules.premium_bypasses_jss:
+        jss |= Q(is_premium=True)
+
+    recent_jobs = CompletedJobSkill.objects.filter(
+        skill_id__in=job.skill_ids, end_date__gte=recent_from, end_date__lte=today
+    )
+    category_jobs = _category_jobs(criteria, job, today)
+
+    geography: Q | bool = True
+    if criteria.restricts_geography:
+        geography = Q(country__in=criteria.countries) if criteria.countries else Q()
+        if criteria.regions:
+            geography = (
+                (geography | Q(region__in=criteria.regions))
+                if geography
+                else Q(region__in=criteria.regions)
+            )
+
+    skills_qs = FreelancerSkill.objects.filter(skill_id__in=job.skill_ids)
+    if rules.min_skill_matches <= 1:
+        skills = _member(skills_qs, "freelancer_id", correlated)
+    else:
+        skills = Q(pk__in=_at_least(skills_qs, rules.min_skill_matches))
+
+    volume = Q(completed_jobs_count__gte=rules.min_completed_jobs) | Q(
+        total_hours__gte=rules.min_total_hours
+    )
+    if rules.volume_exempt_rising_talent:
+        volume |= Q(is_rising_talent=True)
+    if rules.volume_exempt_premium:
+        volume |= Q(is_premium=True)
+
+    keywords: Q | bool = True
+    if criteria.keywords:
+        kw_qs = FreelancerKeyword.objects.filter(keyword_id__in=job.keyword_ids)
+        if rules.min_keyword_matches <= 1:
+            keywords = _member(kw_qs, "freelancer_id", correlated)
+        else:
+            keywords = Q(pk__in=_at_least(kw_qs, rules.min_keyword_matches))
+
+    reputable = Agency.objects.filter(
+        jss__isnull=False,
+        jss__gte=rules.agency_min_jss,
+        dispute_count__lte=rules.agency_max_disputes,
+    ).values("pk")
+    recently_invited = Invitation.objects.filter(
+        invited_at__gt=cooldown_from, invited_at__lte=as_of
+    )
+
+    return {
+        "jss": jss,
+        "recent_skill_job": _member(recent_jobs, "freelancer_id", correlated),
+        "category": _member(category_jobs, "freelancer_id", correlated),
+        "english": Q(english_level__gte=criteria.required_english(rules)),
+        "geography": geography,
+        "skills": skills,
+        "volume": volume,
+        "keywords": keywords,
+        "agency": Q(agency_id__isnull=True) | Q(agency_id__in=reputable),
+        "cooldown": ~_member(recently_invited, "freelancer_id", correlated),
+    }
+
+
+def _at_least(queryset: QuerySet, n: int) -> QuerySet:
+    return (
+        queryset.order_by()
+        .values("freelancer_id")
+        .annotate(n=Count("*"))
+        .filter(n__gte=n)
+        .values("freelancer_id")
+    )
+
+
+def _category_jobs(criteria: JobCriteria, job: ResolvedJob, today: dt.date) -> QuerySet:
+    jobs = CompletedJob.objects.filter(category_id=job.category_id, end_date__lte=today)
+    if job.subcategory_id is not None or criteria.subcategory:
+        jobs = jobs.filter(subcategory_id=job.subcategory_id or -1)
+    return jobs
+
+
+def _score(rules: RuleSet, skill_matches) -> object:
+    jss_points = Case(
+        When(jss__isnull=False, then=F("jss")),
+        When(Q(is_rising_talent=True) | Q(is_premium=True), then=Value(rules.no_jss_score)),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    badge_points = Case(
+        When(is_top_rated_plus=True, then=Value(15)),
+        When(is_top_rated=True, then=Value(10)),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    premium_points = Case(
+        When(is_premium=True, then=Value(8)), default=Value(0), output_field=IntegerField()
+    )
+    return (
+        jss_points
+        + badge_points
+        + premium_points
+        + Value(5) * Least(skill_matches, Value(4))
+        + Least(F("completed_jobs_count"), Value(20))
+        + Least(F("total_hours") / Value(100), Value(10))
+        + Value(3) * (F("english_level") - Value(1))
+    )
+
+
+def evaluated_pool(
+    criteria: JobCriteria,
+    rules: RuleSet,
+    as_of: dt.datetime,
+    *,
+    job: ResolvedJob | None = None,
+    flags: str | None = "correlated",
+    observed: bool = True,
+) -> QuerySet[Freelancer]:
+    """Every freelancer annotated with the score and, as asked, ``ok_<rule>`` flags
+    (``"correlated"`` for a few rows, ``"set"`` for whole-pool scans) and observed values."""
+    job = job or resolve_job(criteria)
+    today = as_of.astimezone(dt.UTC).date()
+    skill_matches = _count(FreelancerSkill.objects.filter(skill_id__in=job.skill_ids))
+    qs = Freelancer.objects.annotate(skill_matches=skill_matches)
+    qs = qs.annotate(score=_score(rules, F("skill_matches")))
+    if flags:
+        conditions = rule_conditions(criteria, rules, job, as_of, correlated=flags == "correlated")
+        qs = qs.annotate(**{f"ok_{rule}": _flag(conditions[rule]) for rule in RULE_IDS})
+    if observed:
+        last_skill_job = (
+            CompletedJobSkill.objects.filter(
+                freelancer=OuterRef("pk"), skill_id__in=job.skill_ids, end_date__lte=today
+            )
+            .order_by("-end_date")
+            .values("end_date")[:1]
+        )
+        last_invited = (
+            Invitation.objects.filter(freelancer=OuterRef("pk"), invited_at__lte=as_of)
+            .order_by("-invited_at")
+            .values("invited_at")[:1]
+        )
+        qs = qs.annotate(
+            last_skill_job_end=Subquery(last_skill_job),
+            category_jobs=_count(_category_jobs(criteria, job, today)),
+            keyword_matches=_count(
+                FreelancerKeyword.objects.filter(keyword_id__in=job.keyword_ids)
+            ),
+            last_invited_at=Subquery(last_invited),
+            agency_name=F("agency__name"),
+            agency_jss=F("agency__jss"),
+            agency_dispute_count=F("agency__dispute_count"),
+            agency_premium=F("agency__is_premium"),
+        )
+    return qs
+
+
+def eligible_pool(
+    criteria: JobCriteria, rules: RuleSet, as_of: dt.datetime, *, job: ResolvedJob | None = None
+) -> QuerySet[Freelancer]:
+    """The eligible set, every rule in ``WHERE`` so the planner can start from the most
+    selective index (semi-joins), ranked by score then id."""
+    job = job or resolve_job(criteria)
+    conditions = rule_conditions(criteria, rules, job, as_of)
+    wheres = [c for c in conditions.values() if c is not True]
+    return evaluated_pool(criteria, rules, as_of, job=job).filter(*wheres).order_by("-score", "pk")
+
+
+def shortlist_candidates(
+    criteria: JobCriteria,
+    rules: RuleSet,
+    as_of: dt.datetime,
+    *,
+    limit: int,
+    job: ResolvedJob | None = None,
+) -> list[dict]:
+    """The top ``limit`` eligible freelancers with per-rule flags and observed values:
+    one query."""
+    qs = eligible_pool(criteria, rules, as_of, job=job).values(*CANDIDATE_FIELDS)[:limit]
+    return list(qs)
+
+
+def funnel_counts(
+    criteria: JobCriteria, rules: RuleSet, as_of: dt.datetime, *, job: ResolvedJob | None = None
+) -> tuple[int, list[dict]]:
+    """Pool size and, per rule in order, how many candidates it removed (first failure)."""
+    job = job or resolve_job(criteria)
+    conditions = rule_conditions(criteria, rules, job, as_of)
+    checked = [rule for rule in RULE_IDS if conditions[rule] is not True]
+    flags = {f"ok_{rule}": _flag(conditions[rule]) for rule in checked}
+    whens = [When(**{f"ok_{rule}": False}, then=Value(RULE_IDS.index(rule))) for rule in checked]
+    first_failed = Case(*whens, default=Value(-1), output_field=IntegerField())
+    rows = (
+        Freelancer.objects.annotate(**flags)
+        .annotate(first_failed=first_failed)
+        .order_by()
+        .values("first_failed")
+        .annotate(n=Count("*"))
+    )
+    counts = {row["first_failed"]: row["n"] for row in rows}
+    total = sum(counts.values())
+    remaining = total
+    funnel = []
+    for index, rule in enumerate(RULE_IDS):
+        removed = counts.get(index, 0)
+        remaining -= removed
+        funnel.append({"rule": rule, "removed": removed, "remaining": remaining})
+    return total, funnel
+
+
+CANDIDATE_FIELDS = [
+    "pk",
+    "external_id",
+    "name",
+    "title",
+    "jss",
+    "is_top_rated",
+    "is_top_rated_plus",
+    "is_rising_talent",
+    "is_premium",
+    "english_level",
+    "country",
+    "region",
+    "hourly_rate",
+    "total_hours",
+    "completed_jobs_count",
+    "agency_id",
+    "skill_matches",
+    "score",
+    "last_skill_job_end",
+    "category_jobs",
+    "keyword_matches",
+    "last_invited_at",
+    "agency_name",
+    "agency_jss",
+    "agency_dispute_count",
+    "agency_premium",
+    *(f"ok_{rule}" for rule in RULE_IDS),
+]
+
+
+def evaluate_one(
+    criteria: JobCriteria, rules: RuleSet, as_of: dt.datetime, freelancer_id: int
+) -> dict | None:
+    return (
+        evaluated_pool(criteria, rules, as_of)
+        .filter(pk=freelancer_id)
+        .values(*CANDIDATE_FIELDS)
+        .first()
+    )
+
+
+# Plain reads -------------------------------------------------------------------------------
+def current_rules() -> SourcingRules:
+    rules = SourcingRules.objects.select_related("created_by").order_by("-version").first()
+    if rules is None:
+        # Created by the migration; recreate defaults if someone removed every version.
+        rules = SourcingRules.objects.create(version=1, note="Defaults (SRC-2 to SRC-4)")
+    return rules
+
+
+def rules_versions() -> QuerySet[SourcingRules]:
+    return SourcingRules.objects.select_related("created_by").order_by("-version")
+
+
+def freelancer_list() -> QuerySet[Freelancer]:
+    return Freelancer.objects.select_related("agency").prefetch_related("skills", "keywords")
+
+
+def agency_list() -> QuerySet[Agency]:
+    return Agency.objects.annotate(member_count=Count("members")).order_by("name")
+
+
+def shortlist_list() -> QuerySet[Shortlist]:
+    return Shortlist.objects.select_related("created_by", "rules").order_by("-created_at", "-id")
+
+
+def shortlist_detail(pk: int) -> Shortlist:
+    return (
+        Shortlist.objects.select_related("created_by", "rules")
+        .prefetch_related("entries__freelancer__agency")
+        .get(pk=pk)
+    )
+
+
+def invited_freelancer_ids(job_reference: str, freelancer_ids) -> set[int]:
+    if not job_reference:
+        return set()
+    return set(
+        Invitation.objects.filter(
+            job_reference=job_reference, freelancer_id__in=list(freelancer_ids)
+        ).values_list("freelancer_id", flat=True)
+    )
+
+
+def import_jobs_recent(limit: int = 10) -> QuerySet[ImportJob]:
+    return ImportJob.objects.select_related("created_by").order_by("-created_at", "-id")[:limit]

@@ -1,0 +1,515 @@
+"""Talent-pool imports (SRC-1): REST bulk JSON and CSV uploads, all-or-nothing.
+
+Every row is validated first; one bad row refuses the batch with an error per row and
+field, and nothing is written. A valid batch is upserted by ``external_id`` in one
+transaction: a row is the whole record, so its skills, keywords and completed jobs
+replace the stored ones (invitations are history and are only added).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import logging
+from collections.abc import Callable, Iterable
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from core.errors import InvalidInput, NotFound
+from core.services import audit_record
+
+from ..errors import MAX_REPORTED_ERRORS, ImportRejected
+from ..models import (
+    Agency,
+    Category,
+    CompletedJob,
+    CompletedJobSkill,
+    Freelancer,
+    FreelancerKeyword,
+    FreelancerSkill,
+    ImportJob,
+    Invitation,
+    Keyword,
+    Skill,
+)
+from .validation import (
+    MAX_API_ROWS,
+    Lookups,
+    RowErrors,
+    validate_agency_row,
+    validate_freelancer_row,
+)
+
+logger = logging.getLogger(__name__)
+CHUNK = 2000
+PROGRESS_EVERY = 500
+
+FREELANCER_CSV_COLUMNS = [
+    "external_id",
+    "name",
+    "title",
+    "agency",
+    "jss",
+    "badges",
+    "english_level",
+    "country",
+    "region",
+    "hourly_rate",
+    "total_hours",
+    "skills",
+    "keywords",
+    "jobs",
+    "invitations",
+]
+AGENCY_CSV_COLUMNS = ["external_id", "name", "jss", "dispute_count", "is_premium", "country"]
+FREELANCER_SCALARS = [
+    "name",
+    "title",
+    "agency_id",
+    "jss",
+    "is_top_rated",
+    "is_top_rated_plus",
+    "is_rising_talent",
+    "is_premium",
+    "english_level",
+    "country",
+    "region",
+    "hourly_rate",
+    "total_hours",
+    "completed_jobs_count",
+]
+
+Progress = Callable[[int], None]
+
+
+def _chunks(items: list, size: int = CHUNK) -> Iterable[list]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _lookups(rows: list) -> Lookups:
+    lookups = Lookups()
+    subs: dict[int, dict[str, int]] = {}
+    for cat_id, name, sub_id, sub_name in Category.objects.values_list(
+        "pk", "name", "subcategories__pk", "subcategories__name"
+    ):
+        bucket = subs.setdefault(cat_id, {})
+        if sub_id is not None:
+            bucket[sub_name.casefold()] = sub_id
+        lookups.categories[name.casefold()] = (cat_id, name, bucket)
+    agency_ids = {
+        str(r.get("agency")).strip() for r in rows if isinstance(r, dict) and r.get("agency")
+    }
+    for chunk in _chunks(sorted(agency_ids)):
+        lookups.agencies.update(
+            Agency.objects.filter(external_id__in=chunk).values_list("external_id", "pk")
+        )
+    return lookups
+
+
+def _validate(rows: list, *, kind: str, progress: Progress | None, row_numbers=None) -> list[dict]:
+    errors = RowErrors()
+    now = timezone.now()
+    lookups = _lookups(rows) if kind == ImportJob.Kind.FREELANCERS else None
+    clean: list[dict] = []
+    seen: dict[str, object] = {}
+    for index, raw in enumerate(rows):
+        row = row_numbers[index] if row_numbers else index
+        if kind == ImportJob.Kind.FREELANCERS:
+            item = validate_freelancer_row(raw, row, errors, lookups, now)
+        else:
+            item = validate_agency_row(raw, row, errors)
+        if item is not None:
+            first = seen.setdefault(item["external_id"], row)
+            if first != row:
+                errors.add(row, "external_id", f"Duplicate of row {first} in this batch.")
+            else:
+                clean.append(item)
+        if progress and (index + 1) % PROGRESS_EVERY == 0:
+            progress(index + 1)
+    if progress:
+        progress(len(rows))
+    if errors:
+        raise ImportRejected(errors.items, len(rows))
+    return clean
+
+
+def _term_ids(model, names: dict[str, str]) -> dict[str, int]:
+    ids: dict[str, int] = {}
+    keys = sorted(names)
+    for chunk in _chunks(keys):
+        ids.update(model.objects.filter(normalized__in=chunk).values_list("normalized", "pk"))
+    missing = [model(normalized=k, name=names[k]) for k in keys if k not in ids]
+    if missing:
+        model.objects.bulk_create(missing, ignore_conflicts=True, batch_size=1000)
+        for chunk in _chunks([m.normalized for m in missing]):
+            ids.update(model.objects.filter(normalized__in=chunk).values_list("normalized", "pk"))
+    return ids
+
+
+def _write_freelancers(clean: list[dict]) -> tuple[int, int]:
+    skill_names: dict[str, str] = {}
+    keyword_names: dict[str, str] = {}
+    for item in clean:
+        skill_names.update(item["skills"])
+        keyword_names.update(item["keywords"])
+        for job in item["jobs"]:
+            skill_names.update(job["skills"])
+    skill_ids = _term_ids(Skill, skill_names)
+    keyword_ids = _term_ids(Keyword, keyword_names)
+    created = updated = 0
+    for chunk in _chunks(clean):
+        existing = dict(
+            Freelancer.objects.filter(
+                external_id__in=[c["external_id"] for c in chunk]
+            ).values_list("external_id", "pk")
+        )
+        now = timezone.now()
+        new_objs, old_objs = [], []
+        for item in chunk:
+            obj = Freelancer(
+                external_id=item["external_id"], **{f: item[f] for f in FREELANCER_SCALARS}
+            )
+            obj.updated_at = now
+            if item["external_id"] in existing:
+                obj.pk = existing[item["external_id"]]
+                old_objs.append(obj)
+            else:
+                obj.created_at = now
+                new_objs.append(obj)
+        Freelancer.objects.bulk_create(new_objs, batch_size=1000)
+        if old_objs:
+            Freelancer.objects.bulk_update(
+                old_objs, [*FREELANCER_SCALARS, "updated_at"], batch_size=500
+            )
+            old_ids = [o.pk for o in old_objs]
+            # Whole-record rows: drop the stored lists before writing the new ones.
+            CompletedJobSkill.objects.filter(freelancer_id__in=old_ids).delete()
+            # Their job skills are gone: a plain DELETE, no collector loading every job.
+            stale_jobs = CompletedJob.objects.filter(freelancer_id__in=old_ids)
+            stale_jobs._raw_delete(stale_jobs.db)
+            FreelancerSkill.objects.filter(freelancer_id__in=old_ids).delete()
+            FreelancerKeyword.objects.filter(freelancer_id__in=old_ids).delete()
+        created += len(new_objs)
+        updated += len(old_objs)
+        ids = {o.external_id: o.pk for o in (*new_objs, *old_objs)}
+
+        fskills, fkeywords, jobs, job_skill_names, invitations = [], [], [], [], []
+        for item in chunk:
+            fid = ids[item["external_id"]]
+            fskills += [
+                FreelancerSkill(freelancer_id=fid, skill_id=skill_ids[s]) for s in item["skills"]
+            ]
+            fkeywords += [
+                FreelancerKeyword(freelancer_id=fid, keyword_id=keyword_ids[k])
+                for k in item["keywords"]
+            ]
+            for job in item["jobs"]:
+                jobs.append(
+                    CompletedJob(
+                        freelancer_id=fid,
+                        title=job["title"],
+                        category_id=job["category_id"],
+                        subcategory_id=job["subcategory_id"],
+                        end_date=job["end_date"],
+                        hours=job["hours"],
+                    )
+                )
+                job_skill_names.append(job["skills"])
+            invitations += [
+                Invitation(
+                    freelancer_id=fid,
+                    job_reference=inv["job_reference"],
+                    invited_at=inv["invited_at"],
+                    source=Invitation.Source.IMPORT,
+                )
+                for inv in item["invitations"]
+            ]
+        FreelancerSkill.objects.bulk_create(fskills, batch_size=2000)
+        FreelancerKeyword.objects.bulk_create(fkeywords, batch_size=2000)
+        CompletedJob.objects.bulk_create(jobs, batch_size=1000)
+        CompletedJobSkill.objects.bulk_create(
+            [
+                CompletedJobSkill(
+                    job_id=job.pk,
+                    skill_id=skill_ids[name],
+                    freelancer_id=job.freelancer_id,
+                    end_date=job.end_date,
+                )
+                for job, names in zip(jobs, job_skill_names, strict=True)
+                for name in names
+            ],
+            batch_size=2000,
+        )
+        Invitation.objects.bulk_create(invitations, batch_size=1000, ignore_conflicts=True)
+    return created, updated
+
+
+def _write_agencies(clean: list[dict]) -> tuple[int, int]:
+    existing = {}
+    for chunk in _chunks([c["external_id"] for c in clean]):
+        existing.update(
+            Agency.objects.filter(external_id__in=chunk).values_list("external_id", "pk")
+        )
+    fields = ["name", "jss", "dispute_count", "is_premium", "country"]
+    now = timezone.now()
+    new_objs, old_objs = [], []
+    for item in clean:
+        obj = Agency(**item, updated_at=now)
+        if item["external_id"] in existing:
+            obj.pk = existing[item["external_id"]]
+            old_objs.append(obj)
+        else:
+            new_objs.append(obj)
+    Agency.objects.bulk_create(new_objs, batch_size=1000)
+    Agency.objects.bulk_update(old_objs, [*fields, "updated_at"], batch_size=500)
+    return len(new_objs), len(old_objs)
+
+
+def pool_import(
+    *,
+    rows: list,
+    kind: str = ImportJob.Kind.FREELANCERS,
+    actor=None,
+    import_job: ImportJob | None = None,
+    progress: Progress | None = None,
+    row_numbers: list[int] | None = None,
+) -> ImportJob:
+    """Validate every row, then upsert them all in one transaction (SRC-1).
+
+    Raises ``ImportRejected`` (nothing written) if any row is invalid. Without
+    ``import_job`` (the REST path) an ``ImportJob`` row is created to record the run.
+    """
+    if kind not in ImportJob.Kind.values:
+        raise InvalidInput(f"Unknown import kind {kind!r}.", field="kind")
+    if not isinstance(rows, list) or not rows:
+        raise InvalidInput("Send a non-empty list of rows.", field="rows")
+    clean = _validate(rows, kind=kind, progress=progress, row_numbers=row_numbers)
+    if import_job is not None:
+        ImportJob.objects.filter(pk=import_job.pk).update(status=ImportJob.Status.WRITING)
+    with transaction.atomic():
+        if kind == ImportJob.Kind.FREELANCERS:
+            created, updated = _write_freelancers(clean)
+        else:
+            created, updated = _write_agencies(clean)
+        now = timezone.now()
+        if import_job is None:
+            import_job = ImportJob.objects.create(
+                kind=kind, source=ImportJob.Source.API, created_by=actor, started_at=now
+            )
+        import_job.status = ImportJob.Status.SUCCEEDED
+        import_job.total_rows = import_job.processed_rows = len(rows)
+        import_job.created_count, import_job.updated_count = created, updated
+        import_job.error_count, import_job.errors = 0, []
+        import_job.finished_at = now
+        import_job.save()
+        audit_record(
+            actor=actor,
+            action=f"sourcing.{kind}_imported",
+            target=import_job,
+            after={
+                "source": import_job.source,
+                "rows": len(rows),
+                "created": created,
+                "updated": updated,
+            },
+        )
+    return import_job
+
+
+def freelancers_import(*, rows: list, actor=None) -> ImportJob:
+    """REST bulk import of freelancers: at most 10,000 rows a request."""
+    if isinstance(rows, list) and len(rows) > MAX_API_ROWS:
+        raise InvalidInput(
+            f"At most {MAX_API_ROWS:,} rows a request (got {len(rows):,}); "
+            "split the batch or upload a CSV file.",
+            field="rows",
+        )
+    return pool_import(rows=rows, kind=ImportJob.Kind.FREELANCERS, actor=actor)
+
+
+def agencies_import(*, rows: list, actor=None) -> ImportJob:
+    if isinstance(rows, list) and len(rows) > MAX_API_ROWS:
+        raise InvalidInput(f"At most {MAX_API_ROWS:,} rows a request.", field="rows")
+    return pool_import(rows=rows, kind=ImportJob.Kind.AGENCIES, actor=actor)
+
+
+# CSV ----------------------------------------------------------------------------------------
+def csv_template(kind: str) -> str:
+    """A header and two example rows, ready to fill in."""
+    out = io.StringIO()
+    if kind == ImportJob.Kind.AGENCIES:
+        writer = csv.writer(out)
+        writer.writerow(AGENCY_CSV_COLUMNS)
+        writer.writerow(["AG-100", "Northwind Studio", 93, 0, "true", "US"])
+        writer.writerow(["AG-101", "Blue Pixel Collective", 88, 1, "false", "PL"])
+        return out.getvalue()
+    writer = csv.writer(out)
+    writer.writerow(FREELANCER_CSV_COLUMNS)
+    jobs = [
+        {
+            "title": "Landing page redesign",
+            "category": "Design",
+            "subcategory": "UX/UI Design",
+            "end_date": "2025-03-14",
+            "hours": 60,
+            "skills": ["figma", "ux design"],
+        }
+    ]
+    writer.writerow(
+        [
+            "FL-1001",
+            "Ana Souza",
+            "Product designer",
+            "AG-100",
+            96,
+            "top_rated_plus",
+            "fluent",
+            "BR",
+            "latin_america",
+            "55.00",
+            "",
+            "figma;ux design;prototyping",
+            "saas;mobile",
+            json.dumps(jobs),
+            json.dumps([{"job": "JOB-77", "at": "2025-04-01T10:00:00Z"}]),
+        ]
+    )
+    writer.writerow(
+        [
+            "FL-1002",
+            "Kofi Mensah",
+            "Support specialist",
+            "",
+            "",
+            "rising_talent",
+            "native",
+            "GH",
+            "africa",
+            "",
+            120,
+            "zendesk;customer service",
+            "",
+            "[]",
+            "",
+        ]
+    )
+    return out.getvalue()
+
+
+def csv_rows(text: str, kind: str) -> tuple[list[dict], list[int]]:
+    """Parse CSV text into row dicts (JSON cells decoded) and their line numbers.
+
+    Raises ``ImportRejected`` for a missing column or a cell that is not valid JSON.
+    """
+    columns = AGENCY_CSV_COLUMNS if kind == ImportJob.Kind.AGENCIES else FREELANCER_CSV_COLUMNS
+    reader = csv.DictReader(io.StringIO(text))
+    header = [h.strip() for h in (reader.fieldnames or [])]
+    reader.fieldnames = header
+    missing = [c for c in ("external_id", "name") if c not in header]
+    unknown = [h for h in header if h not in columns]
+    if missing or unknown:
+        problems = []
+        if missing:
+            problems.append(f"missing column(s): {', '.join(missing)}")
+        if unknown:
+            problems.append(f"unknown column(s): {', '.join(unknown)}")
+        raise ImportRejected(
+            [{"row": 1, "field": "header", "message": "; ".join(problems).capitalize() + "."}], 0
+        )
+    rows, lines, errors = [], [], []
+    for record in reader:
+        line = reader.line_num
+        if not any((v or "").strip() for k, v in record.items() if k is not None):
+            continue
+        if None in record:
+            errors.append({"row": line, "field": "row", "message": "More cells than columns."})
+            continue
+        row = {k: (v if v is None else v.strip()) for k, v in record.items() if v not in (None, "")}
+        for name in ("jobs", "invitations"):
+            if row.get(name):
+                try:
+                    row[name] = json.loads(row[name])
+                except json.JSONDecodeError as exc:
+                    errors.append(
+                        {"row": line, "field": name, "message": f"Not valid JSON: {exc.msg}."}
+                    )
+        rows.append(row)
+        lines.append(line)
+    if errors:
+        raise ImportRejected(errors, len(rows))
+    if not rows:
+        raise ImportRejected([{"row": 2, "field": "row", "message": "The file has no rows."}], 0)
+    return rows, lines
+
+
+def import_job_create(*, actor, upload, kind: str) -> ImportJob:
+    """Store an uploaded CSV and queue its import (the task calls ``import_job_run``)."""
+    from ..tasks import import_job_run_task  # tasks import services; avoid the cycle
+
+    if kind not in ImportJob.Kind.values:
+        raise InvalidInput(f"Unknown import kind {kind!r}.", field="kind")
+    name = getattr(upload, "name", "") or "upload.csv"
+    if not name.lower().endswith(".csv"):
+        raise InvalidInput("Upload a .csv file (download the template).", field="file")
+    with transaction.atomic():
+        job = ImportJob(kind=kind, source=ImportJob.Source.CSV, created_by=actor, filename=name)
+        job.file.save(name, upload, save=False)
+        job.save()
+        audit_record(actor=actor, action="sourcing.import_queued", target=job, after={"file": name})
+        queue = getattr(settings, "SOURCING_IMPORT_QUEUE", None) or None
+        transaction.on_commit(lambda: import_job_run_task.apply_async((job.pk,), queue=queue))
+    return job
+
+
+def import_job_run(*, job_id: int) -> ImportJob:
+    """Run a queued CSV import; safe to call twice (only a queued job is claimed)."""
+    claimed = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.PENDING).update(
+        status=ImportJob.Status.VALIDATING, started_at=timezone.now()
+    )
+    job = ImportJob.objects.filter(pk=job_id).first()
+    if job is None:
+        raise NotFound(f"No import job {job_id}.")
+    if not claimed:
+        return job
+
+    def progress(done: int) -> None:
+        ImportJob.objects.filter(pk=job_id).update(processed_rows=done)
+
+    try:
+        with job.file.open("rb") as fh:
+            text = fh.read().decode("utf-8-sig")
+        rows, lines = csv_rows(text, job.kind)
+        ImportJob.objects.filter(pk=job_id).update(total_rows=len(rows))
+        return pool_import(
+            rows=rows,
+            kind=job.kind,
+            actor=job.created_by,
+            import_job=job,
+            progress=progress,
+            row_numbers=lines,
+        )
+    except ImportRejected as exc:
+        _fail(job_id, exc.rows, exc.total_rows)
+    except UnicodeDecodeError:
+        _fail(job_id, [{"row": None, "field": "file", "message": "The file is not UTF-8 text."}], 0)
+    except Exception as exc:  # recorded for the uploader, then re-raised for the logs
+        logger.exception("import job %s failed", job_id)
+        _fail(job_id, [{"row": None, "field": "file", "message": f"Import failed: {exc}"}], 0)
+        raise
+    return ImportJob.objects.get(pk=job_id)
+
+
+def _fail(job_id: int, errors: list[dict], total: int) -> None:
+    update = {
+        "status": ImportJob.Status.FAILED,
+        "errors": errors[:MAX_REPORTED_ERRORS],
+        "error_count": len(errors),
+        "finished_at": timezone.now(),
+    }
+    if total:
+        update["total_rows"] = total
+    ImportJob.objects.filter(pk=job_id).update(**update)
