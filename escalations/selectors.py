@@ -284,3 +284,32 @@ __all__ = [
     "macros_suggested_for",
     "outreach_tracker",
 ]
+
+
+# Pages: the queue, the case page (added with the pages; TEAM-1) ------------------------
+def case_overdue_first(qs: QuerySet[Case]) -> QuerySet[Case]:
+    """The queue's order: cases with a breached clock not yet met first, then most urgent."""
+    from django.db.models import F
+
+    overdue = Exists(_case_clocks("breached").filter(met_at__isnull=True))
+    return qs.annotate(is_overdue=overdue).order_by(
+        F("is_overdue").desc(),
+        F("next_due_at").asc(nulls_last=True),
+        "-priority_rank",
+        "created_at",
+        "id",
+    )
+
+
+def case_queue_for_team(*, team=None) -> QuerySet[Case]:
+    """A lead's queue: the team's open cases and the unassigned new ones (every team if None)."""
+    qs = case_list().open()
+    if team is not None:
+        qs = qs.filter(Q(team=team) | Q(assignee__isnull=True, status=Status.NEW))
+    return case_most_urgent_first(qs)
+
+
+def contact_requests_for(*, case: Case):
+    return case.contact_requests.select_related("requested_by", "decided_by").order_by(
+        "-created_at", "-id"
+    )
