@@ -19,7 +19,6 @@ the provider's per-year holiday cache) is reused across calls until the calendar
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from collections.abc import Mapping
 
 from django.core.exceptions import ValidationError
@@ -264,7 +263,7 @@ class _DbHolidays:
 
 
 _ENGINES: dict[int, tuple[dt.datetime, bh.Calendar]] = {}
-_ENGINES_LOCK = threading.Lock()
+_MAX_ENGINES = 200
 
 
 def build_engine(calendar: BusinessCalendar) -> bh.Calendar:
@@ -285,10 +284,9 @@ def engine_for(calendar: BusinessCalendar) -> bh.Calendar:
     if cached is not None and cached[0] == calendar.updated_at:
         return cached[1]
     engine = build_engine(calendar)
-    with _ENGINES_LOCK:
-        current = _ENGINES.get(calendar.pk)
-        if current is None or current[0] <= calendar.updated_at:
-            _ENGINES[calendar.pk] = (calendar.updated_at, engine)
+    if len(_ENGINES) >= _MAX_ENGINES:
+        _ENGINES.clear()
+    _ENGINES[calendar.pk] = (calendar.updated_at, engine)
     return engine
 
 
