@@ -67,8 +67,11 @@ def test_hand_entered_partial_holiday_counts_core_1():
     start = la(2026, 12, 24, 8, 0)
     assert us.deadline(start, 3 * 3600) == la(2026, 12, 24, 11, 0)
     Holiday.objects.create(
-        calendar=us, date=dt.date(2026, 12, 24), name="Christmas Eve (afternoon)",
-        start=dt.time(12, 0), end=dt.time(0, 0),
+        calendar=us,
+        date=dt.date(2026, 12, 24),
+        name="Christmas Eve (afternoon)",
+        start=dt.time(12, 0),
+        end=dt.time(0, 0),
     )
     us.touch()
     us.refresh_from_db()
@@ -79,9 +82,7 @@ def test_engine_is_cached_per_calendar_version_and_rebuilt_on_change_core_1():
     us = BusinessCalendar.objects.get(slug="us-pacific-support")
     first = engine_for(us)
     assert engine_for(BusinessCalendar.objects.get(pk=us.pk)) is first
-    calendar_weekly_set(
-        calendar=us, rows=[(d, dt.time(9, 0), dt.time(17, 0)) for d in range(5)]
-    )
+    calendar_weekly_set(calendar=us, rows=[(d, dt.time(9, 0), dt.time(17, 0)) for d in range(5)])
     fresh = BusinessCalendar.objects.get(pk=us.pk)
     second = engine_for(fresh)
     assert second is not first
@@ -187,11 +188,21 @@ def _inline_post(cal, intervals, holidays=()):
         "holidays-INITIAL_FORMS": "0",
     }
     for i, (weekday, start, end) in enumerate(intervals):
-        data.update({f"intervals-{i}-weekday": weekday, f"intervals-{i}-start": start,
-                     f"intervals-{i}-end": end})
+        data.update(
+            {
+                f"intervals-{i}-weekday": weekday,
+                f"intervals-{i}-start": start,
+                f"intervals-{i}-end": end,
+            }
+        )
     for i, (date, name) in enumerate(holidays):
-        data.update({f"holidays-{i}-date": date, f"holidays-{i}-name": name,
-                     f"holidays-{i}-source": "manual"})
+        data.update(
+            {
+                f"holidays-{i}-date": date,
+                f"holidays-{i}-name": name,
+                f"holidays-{i}-source": "manual",
+            }
+        )
     return data
 
 
@@ -212,8 +223,11 @@ def test_admin_change_of_intervals_and_holidays_is_audited_core_1(client, admin_
     url = reverse("admin:core_businesscalendar_change", args=[cal.pk])
     response = client.post(
         url,
-        _inline_post(cal, [(0, "09:00", "12:00"), (0, "13:00", "00:00")],
-                     holidays=[("2026-12-25", "Christmas")]),
+        _inline_post(
+            cal,
+            [(0, "09:00", "12:00"), (0, "13:00", "00:00")],
+            holidays=[("2026-12-25", "Christmas")],
+        ),
     )
     assert response.status_code == 302, response.content.decode()[:3000]
     cal.refresh_from_db()

@@ -15,7 +15,10 @@ def test_list_calendars_core_1(agent_api):
     us = next(c for c in response.json()["results"] if c["slug"] == "us-pacific-support")
     assert us["time_zone"] == "America/Los_Angeles"
     assert us["weekly"][0] == {
-        "weekday": 0, "weekday_name": "Monday", "start": "08:00", "end": "17:00"
+        "weekday": 0,
+        "weekday_name": "Monday",
+        "start": "08:00",
+        "end": "17:00",
     }
 
 
