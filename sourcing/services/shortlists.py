@@ -154,6 +154,7 @@ def _snapshot_facts(row: dict) -> dict:
         "english_level": row["english_level"],
         "country": row["country"],
         "region": row["region"],
+        "region_label": Region(row["region"]).label if row["region"] in Region.values else "",
         "hourly_rate": str(row["hourly_rate"]) if row["hourly_rate"] is not None else None,
         "total_hours": row["total_hours"],
         "completed_jobs": row["completed_jobs_count"],

@@ -1,0 +1,276 @@
+"""Pages: the shortlist builder, saved shortlists, thresholds and CSV import (htmx)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from core.errors import DomainError
+from core.models import AuditEvent
+from core.permissions import is_admin, is_lead
+
+from . import selectors, services
+from .eligibility import RULE_LABELS
+from .forms import CriteriaForm, ImportForm, ThresholdsForm
+from .models import ImportJob, Shortlist, SourcingRules
+from .models.rules import RULE_FIELDS
+
+THRESHOLD_GROUPS = [
+    (
+        "Eligibility (SRC-2)",
+        [
+            "min_jss",
+            "rising_talent_bypasses_jss",
+            "premium_bypasses_jss",
+            "recent_job_days",
+            "min_english_level",
+            "writing_min_english_level",
+            "min_skill_matches",
+            "min_completed_jobs",
+            "min_total_hours",
+            "volume_exempt_rising_talent",
+            "volume_exempt_premium",
+            "min_keyword_matches",
+            "invite_cooldown_days",
+            "writing_categories",
+        ],
+    ),
+    ("Agencies (SRC-3)", ["agency_min_jss", "agency_max_disputes", "premium_agency_categories"]),
+    (
+        "Larger-than-average budgets (SRC-4)",
+        [
+            "large_budget_threshold",
+            "mix_window",
+            "max_per_region_in_window",
+            "min_top_rated_in_window",
+            "min_rising_talent_in_window",
+        ],
+    ),
+    ("Ranking", ["no_jss_score", "default_shortlist_size"]),
+]
+
+
+def _shortlist_context(shortlist: Shortlist, **extra) -> dict:
+    entries = list(shortlist.entries.select_related("freelancer__agency").order_by("rank"))
+    invited = selectors.invited_freelancer_ids(
+        shortlist.job_reference, [e.freelancer_id for e in entries]
+    )
+    funnel = [
+        {**step, "label": RULE_LABELS.get(step["rule"], step["rule"])} for step in shortlist.funnel
+    ]
+    top = max([shortlist.pool_count, 1])
+    for step in funnel:
+        step["percent"] = round(step["remaining"] * 100 / top, 1)
+    return {
+        "shortlist": shortlist,
+        "entries": entries,
+        "invited_ids": invited,
+        "funnel": funnel,
+        **extra,
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def builder(request):
+    form = CriteriaForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            criteria = services.job_criteria_build(**form.criteria_kwargs())
+            shortlist = services.shortlist_create(actor=request.user, criteria=criteria)
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            if request.htmx:
+                response = render(
+                    request,
+                    "sourcing/partials/shortlist.html",
+                    _shortlist_context(shortlist, fresh=True),
+                )
+                response["HX-Push-Url"] = shortlist.get_absolute_url()
+                return response
+            return redirect(shortlist)
+    if request.htmx and request.method == "POST":
+        response = render(request, "sourcing/partials/criteria_form.html", {"form": form})
+        response["HX-Retarget"] = "#criteria"
+        response["HX-Reswap"] = "innerHTML"
+        return response
+    return render(
+        request,
+        "sourcing/builder.html",
+        {"form": form, "recent": selectors.shortlist_list()[:8]},
+    )
+
+
+@login_required
+@require_GET
+def shortlist_page(request, pk: int):
+    shortlist = get_object_or_404(selectors.shortlist_list(), pk=pk)
+    criteria = shortlist.criteria
+    form = CriteriaForm(
+        initial={
+            **criteria,
+            "skills": ", ".join(criteria.get("skills", [])),
+            "keywords": ", ".join(criteria.get("keywords", [])),
+            "countries": ", ".join(criteria.get("countries", [])),
+            "writing": {True: "yes", False: "no"}.get(criteria.get("writing"), ""),
+        }
+    )
+    return render(
+        request,
+        "sourcing/shortlist.html",
+        {**_shortlist_context(shortlist), "form": form, "recent": selectors.shortlist_list()[:8]},
+    )
+
+
+@login_required
+@require_POST
+def shortlist_invite(request, pk: int):
+    shortlist = get_object_or_404(Shortlist, pk=pk)
+    ids = request.POST.getlist("one") or request.POST.getlist("freelancer_ids")
+    notice, error = None, None
+    try:
+        invitations = services.shortlist_invite(
+            shortlist=shortlist, freelancer_ids=ids, actor=request.user
+        )
+        notice = f"Invited {len(invitations)} freelancer(s) to job {shortlist.job_reference}."
+    except DomainError as exc:
+        error = exc.message
+    if request.htmx:
+        return render(
+            request,
+            "sourcing/partials/shortlist.html",
+            _shortlist_context(shortlist, notice=notice, error=error),
+        )
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, notice)
+    return redirect(shortlist)
+
+
+@login_required
+@require_GET
+def shortlist_explain(request, pk: int):
+    shortlist = get_object_or_404(Shortlist, pk=pk)
+    try:
+        explanation = services.shortlist_explain(
+            shortlist=shortlist, freelancer_ref=request.GET.get("freelancer")
+        )
+        error = None
+    except DomainError as exc:
+        explanation, error = None, exc.message
+    return render(
+        request,
+        "sourcing/partials/explain.html",
+        {"shortlist": shortlist, "explanation": explanation, "error": error},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def thresholds(request):
+    if not is_lead(request.user):
+        raise PermissionDenied
+    current = selectors.current_rules()
+    can_edit = is_admin(request.user)
+    form = ThresholdsForm(request.POST or None, instance=current)
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied
+        if form.is_valid():
+            values = {name: form.cleaned_data[name] for name in RULE_FIELDS}
+            try:
+                new = services.sourcing_rules_update(
+                    actor=request.user, values=values, note=form.cleaned_data.get("note", "")
+                )
+            except DomainError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            else:
+                if new.pk == current.pk:
+                    messages.info(
+                        request, f"Nothing changed; the rules stay at version {current.version}."
+                    )
+                else:
+                    messages.success(request, f"Saved as version {new.version}.")
+                return redirect("sourcing:thresholds")
+    history = AuditEvent.objects.filter(
+        target_type=ContentType.objects.get_for_model(SourcingRules)
+    ).order_by("-at", "-id")[:30]
+    labels = {f.name: f.verbose_name for f in SourcingRules._meta.fields}
+    changes = [
+        {
+            "event": event,
+            "version": (event.after or {}).get("version"),
+            "rows": [
+                {"field": labels.get(name, name), "before": before, "after": after}
+                for name, (before, after) in event.changes.items()
+                if name != "version"
+            ],
+        }
+        for event in history
+    ]
+    groups = [(legend, [form[name] for name in names]) for legend, names in THRESHOLD_GROUPS]
+    return render(
+        request,
+        "sourcing/thresholds.html",
+        {
+            "form": form,
+            "groups": groups,
+            "wide_fields": ["writing_categories", "premium_agency_categories"],
+            "current": current,
+            "can_edit": can_edit,
+            "changes": changes,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_page(request):
+    if not is_lead(request.user):
+        raise PermissionDenied
+    form = ImportForm(request.POST or None, request.FILES or None)
+    job = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = services.import_job_create(
+                actor=request.user,
+                upload=form.cleaned_data["file"],
+                kind=form.cleaned_data["kind"],
+            )
+        except DomainError as exc:
+            form.add_error("file", exc.message)
+        else:
+            return redirect(f"{reverse('sourcing:import')}?job={job.pk}")
+    job_id = request.GET.get("job")
+    if job_id and job_id.isdigit():
+        job = ImportJob.objects.filter(pk=int(job_id)).first()
+    return render(
+        request,
+        "sourcing/import.html",
+        {"form": form, "job": job, "recent": selectors.import_jobs_recent()},
+    )
+
+
+@login_required
+@require_GET
+def import_job_status(request, pk: int):
+    if not is_lead(request.user):
+        raise PermissionDenied
+    job = get_object_or_404(ImportJob, pk=pk)
+    return render(request, "sourcing/partials/import_job.html", {"job": job})
+
+
+@login_required
+@require_GET
+def csv_template(request, kind: str):
+    if kind not in ImportJob.Kind.values:
+        raise Http404
+    response = HttpResponse(services.csv_template(kind), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{kind}-template.csv"'
+    return response
