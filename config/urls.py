@@ -7,6 +7,7 @@ from core.api.errors import api_not_found
 api_v1 = [
     path("", include("core.api.urls")),
     path("", include("escalations.api_urls")),
+    path("sourcing/", include("sourcing.api_urls")),
 ]
 
 urlpatterns = [
@@ -15,6 +16,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     re_path(r"^api/", api_not_found),
+    path("sourcing/", include("sourcing.urls")),
     path("", include("escalations.urls")),
     path("", include("core.urls")),
 ]
