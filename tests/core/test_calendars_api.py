@@ -83,7 +83,7 @@ def test_elapsed_core_2(agent_api):
         {"start": "2026-03-06T16:00:00-08:00", "end": "2026-03-09T09:30:00-07:00"},
     )
     assert response.status_code == 200, response.json()
-    assert response.json()["seconds"] == 5400  # 1h Friday + 30m Monday across spring-forward
+    assert response.json()["seconds"] == 9000  # Fri 16-17 PST + Mon 08:00-09:30 PDT
 
 
 def test_elapsed_bad_input_core_2(agent_api):

@@ -40,7 +40,7 @@ def recipients_protocol(monkeypatch):
 
     def sla_recipients(self, clock):
         calls.append((self.pk, clock.pk))
-        return [m for m in self.members.order_by("username")]
+        return list(self.members.order_by("username"))
 
     monkeypatch.setattr(Team, "sla_recipients", sla_recipients, raising=False)
     monkeypatch.setattr(Team, "get_absolute_url", lambda self: f"/teams/{self.pk}/", raising=False)
