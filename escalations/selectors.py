@@ -57,8 +57,9 @@ def priority_rank_expression():
 def case_list(*, user=None) -> QuerySet[Case]:
     """Every case with what a list shows: people, tags, clocks, next due, breached.
 
-    ``next_due_at`` is the earliest due time of a running clock; ``is_breached`` says
-    whether any clock breached. Both are subqueries, so filters and ordering on them stay
+    ``next_due_at`` is the earliest due time of a clock still owed (running, or breached
+    and not yet met, whose due time has passed); ``is_breached`` says whether any clock
+    breached. Both are subqueries, so filters and ordering on them stay
     one SQL statement.
     """
     clocks = SlaClock.objects.order_by("due_at", "id")
@@ -66,7 +67,12 @@ def case_list(*, user=None) -> QuerySet[Case]:
         Case.objects.select_related("assignee", "team")
         .prefetch_related("tags", Prefetch("sla_clocks", queryset=clocks))
         .annotate(
-            next_due_at=Subquery(_case_clocks("running").order_by("due_at").values("due_at")[:1]),
+            next_due_at=Subquery(
+                _case_clocks()
+                .filter(Q(state="running") | Q(state="breached", met_at__isnull=True))
+                .order_by("due_at")
+                .values("due_at")[:1]
+            ),
             is_breached=Exists(_case_clocks("breached")),
             priority_rank=priority_rank_expression(),
         )

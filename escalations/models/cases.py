@@ -225,10 +225,6 @@ class Case(models.Model):
         return self.status not in (Status.RESOLVED, Status.CLOSED)
 
     @property
-    def priority_rank(self) -> int:
-        return PRIORITY_RANK.get(self.priority, 1)
-
-    @property
     def client_first_name(self) -> str:
         return (self.client_name or "").split(" ")[0]
 

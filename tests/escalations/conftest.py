@@ -24,7 +24,7 @@ def make_case(db, agent):
 
 
 @pytest.fixture
-def webhook_secret(settings):
+def webhook_secret(settings, db):
     settings.TICKET_WEBHOOK_SECRET = "test-webhook-secret-123"
     return settings.TICKET_WEBHOOK_SECRET
 
