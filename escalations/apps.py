@@ -5,3 +5,15 @@ class EscalationsConfig(AppConfig):
     name = "escalations"
     verbose_name = "Escalation cases"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from core.navigation import register_nav
+        from core.widgets import register_widget
+
+        from .widgets import breaches_to_review, my_urgent_cases
+
+        register_nav("Queue", "escalations:queue", order=10)
+        register_nav("Outreach", "escalations:outreach", order=20)
+        register_nav("Breach review", "escalations:breach-review", min_role="team_lead", order=25)
+        register_widget(my_urgent_cases)
+        register_widget(breaches_to_review)

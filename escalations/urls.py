@@ -1,4 +1,4 @@
-"""Page URLs of the escalations app (the pages themselves live in views.py)."""
+"""Page URLs of the escalations app (the pages live in the views package)."""
 
 from django.urls import path
 
@@ -8,6 +8,41 @@ from .exports import outreach_export
 app_name = "escalations"
 
 urlpatterns = [
+    path("queue/", views.queue, name="queue"),
+    path("cases/new/", views.case_new, name="case-new"),
     path("cases/<str:reference>/", views.case_detail, name="case-detail"),
+    path("cases/<str:reference>/claim/", views.case_claim, name="case-claim"),
+    path("cases/<str:reference>/transition/", views.case_transition, name="case-transition"),
+    path("cases/<str:reference>/assign/", views.case_assign, name="case-assign"),
+    path("cases/<str:reference>/notes/", views.case_note, name="case-note"),
+    path("cases/<str:reference>/calls/", views.case_call, name="case-call"),
+    path(
+        "cases/<str:reference>/checklist/<int:item_id>/",
+        views.case_checklist_tick,
+        name="case-checklist-tick",
+    ),
+    path(
+        "cases/<str:reference>/macros/preview/",
+        views.case_macro_preview,
+        name="case-macro-preview",
+    ),
+    path("cases/<str:reference>/macros/send/", views.case_macro_send, name="case-macro-send"),
+    path(
+        "cases/<str:reference>/contact-requests/",
+        views.case_contact_request,
+        name="case-contact-request",
+    ),
+    path(
+        "contact-requests/<int:pk>/decide/",
+        views.contact_request_decide,
+        name="contact-request-decide",
+    ),
+    path("breaches/", views.breach_review, name="breach-review"),
+    path(
+        "breaches/<int:clock_id>/acknowledge/",
+        views.breach_acknowledge,
+        name="breach-acknowledge",
+    ),
+    path("outreach/", views.outreach, name="outreach"),
     path("outreach/export.csv", outreach_export, name="outreach-export"),
 ]

@@ -1,0 +1,175 @@
+"""The team lead's breach review (ESC-8): breached and at-risk clocks, acknowledge, chart."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from core.errors import DomainError
+from core.models import User
+
+from ..forms import BreachAcknowledgeForm, BreachFilterForm, day_start
+from ..selectors import clocks_at_risk, clocks_breached, compliance_by_week
+from ..services import case_breach_acknowledge
+from ._common import (
+    CalendarCache,
+    amber_at,
+    is_partial,
+    lead_required,
+    paginate,
+    query_without_page,
+)
+
+CHART_WEEKS = 8
+
+
+def _scope(user):
+    """A lead reviews their own team; an admin (or a lead without a team) every team."""
+    return None if user.is_admin or user.team_id is None else user.team
+
+
+def _filters(form) -> dict:
+    if not form.is_bound or not form.is_valid():
+        return {}
+    data = form.cleaned_data
+    filters = {}
+    if data.get("agent"):
+        filters["agent"] = User.objects.filter(username=data["agent"]).first()
+    if data.get("policy"):
+        filters["policy"] = data["policy"]
+    if data.get("since"):
+        filters["since"] = day_start(data["since"])
+    if data.get("until"):  # inclusive whole day in the viewer's time zone
+        filters["until"] = day_start(data["until"]) + dt.timedelta(days=1)
+    return filters
+
+
+@lead_required
+@require_GET
+def breach_review(request):
+    team = _scope(request.user)
+    form = BreachFilterForm(request.GET or None, team=team)
+    filters = _filters(form)
+    ack = form.cleaned_data.get("acknowledged") if form.is_bound and form.is_valid() else ""
+    unacknowledged = {"no": True, "yes": False}.get(ack)
+    breached = clocks_breached(team=team, unacknowledged=unacknowledged, **filters)
+    page = paginate(request, breached)
+    for clock in page.object_list:
+        _attach_case(clock)
+
+    calendars = CalendarCache()
+    now = timezone.now()
+    risk_filters = {k: v for k, v in filters.items() if k in ("agent", "policy")}
+    at_risk = list(clocks_at_risk(team=team, now=now, **risk_filters)[:50])
+    for clock in at_risk:
+        _attach_case(clock)
+        clock.amber = amber_at(clock, calendars, now)
+
+    weeks = compliance_by_week(team=team, weeks=CHART_WEEKS, now=now, **risk_filters)
+    context = {
+        "form": form,
+        "team": team,
+        "page": page,
+        "breaches": page.object_list,
+        "at_risk": at_risk,
+        "weeks": weeks,
+        "chart": compliance_chart(weeks),
+        "to_acknowledge": clocks_breached(team=team, unacknowledged=True).count(),
+        "query": query_without_page(request),
+        "ack_form": BreachAcknowledgeForm(),
+    }
+    if is_partial(request):
+        return render(request, "escalations/partials/breach_results.html", context)
+    return render(request, "escalations/breaches.html", context)
+
+
+def _attach_case(clock):
+    link = getattr(clock, "case_link", None)
+    clock.case = link.case if link is not None else None
+    clock.policy = link.policy if link is not None else None
+    return clock
+
+
+@lead_required
+@require_POST
+def breach_acknowledge(request, clock_id):
+    """ESC-8: acknowledge one breach of the lead's team with a reason (required)."""
+    clock = clocks_breached(team=_scope(request.user)).filter(pk=clock_id).first()
+    if clock is None:
+        raise Http404("No breached clock of your team with that id.")
+    form = BreachAcknowledgeForm(request.POST)
+    error = ""
+    status = 200
+    if form.is_valid():
+        try:
+            clock = case_breach_acknowledge(
+                clock=clock, lead=request.user, reason=form.cleaned_data["reason"]
+            )
+        except DomainError as exc:
+            error, status = exc.message, exc.status
+    else:
+        error, status = "A reason is required to acknowledge a breach.", 400
+    clock = clocks_breached(team=None).filter(pk=clock.pk).first()
+    _attach_case(clock)
+    if is_partial(request):
+        context = {"clock": clock, "row_error": error, "ack_form": form if error else None}
+        return render(request, "escalations/partials/breach_row.html", context, status=status)
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, "Breach acknowledged.")
+    return redirect("escalations:breach-review")
+
+
+def compliance_chart(weeks: list[dict], *, width=640, height=220) -> dict:
+    """Geometry of a server-rendered SVG bar chart: met and breached clocks per week.
+
+    Stacked bars (met at the bottom, breached on top) on a count axis, with the week's
+    compliance percentage above each bar.
+    """
+    left, right, top, bottom = 36, 8, 24, 34
+    plot_w, plot_h = width - left - right, height - top - bottom
+    peak = max([w["total"] for w in weeks] + [1])
+    step = max(1, -(-peak // 4))  # about four grid lines
+    axis_max = step * -(-peak // step)
+    slot = plot_w / max(len(weeks), 1)
+    bar_w = min(44, slot * 0.6)
+    bars = []
+    for i, week in enumerate(weeks):
+        x = left + i * slot + (slot - bar_w) / 2
+        met_h = plot_h * week["met"] / axis_max
+        breached_h = plot_h * week["breached"] / axis_max
+        base = top + plot_h
+        bars.append(
+            {
+                "x": round(x, 1),
+                "w": round(bar_w, 1),
+                "cx": round(x + bar_w / 2, 1),
+                "met_y": round(base - met_h, 1),
+                "met_h": round(met_h, 1),
+                "breached_y": round(base - met_h - breached_h, 1),
+                "breached_h": round(breached_h, 1),
+                "label_y": round(base - met_h - breached_h - 6, 1),
+                "week": week,
+            }
+        )
+    grid = [
+        {"y": round(top + plot_h - plot_h * v / axis_max, 1), "value": v}
+        for v in range(0, axis_max + 1, step)
+    ]
+    return {
+        "width": width,
+        "height": height,
+        "left": left,
+        "right": width - right,
+        "base": top + plot_h,
+        "label_y": top + plot_h + 20,
+        "bars": bars,
+        "grid": grid,
+        "empty": not any(w["total"] for w in weeks),
+    }
