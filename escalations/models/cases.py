@@ -199,6 +199,9 @@ class Case(models.Model):
 
     objects = CaseQuerySet.as_manager()
 
+    # The SLA sweep loads a batch of cases with these (core.sla, no N+1 queries).
+    sla_select_related = ("assignee", "team__lead")
+
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [

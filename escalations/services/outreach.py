@@ -93,6 +93,8 @@ def nco_intake(
     priority: str = Priority.NORMAL,
     team=None,
     tags=(),
+    external_ticket_id: str | None = None,
+    created_at=None,
 ) -> Case:
     """Score a reported possible new client and open the case (NCO-1).
 
@@ -133,6 +135,8 @@ def nco_intake(
         issue_summary=issue_summary,
         team=team,
         tags=tags,
+        external_ticket_id=external_ticket_id,
+        created_at=created_at,
     )
     assessment = NcoAssessment.objects.create(
         case=case,

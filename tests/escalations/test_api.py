@@ -254,3 +254,25 @@ def test_case_list_query_count_independent_of_rows(agent_api, many_cases):
     with CaptureQueriesContext(connection) as big:
         agent_api.get("/api/v1/cases/?page_size=30")
     assert len(small.captured_queries) == len(big.captured_queries)
+
+
+def test_patch_calls_and_contact_attempts_esc_1(agent_api, make_case, agent):
+    case = case_claim(case=make_case(kind=Kind.UNRESPONSIVE_FREELANCER), agent=agent)
+    r = agent_api.patch(ref_url(case), {"priority": "urgent", "tags": ["vip"], "reason": "CEO"})
+    assert r.status_code == 200 and r.json()["priority"] == "urgent" and r.json()["tags"] == ["vip"]
+    assert_error(agent_api.patch(ref_url(case), {"priority": "meh"}), 400, "validation_error")
+    r = agent_api.post(
+        ref_url(case, "calls"),
+        {"party": "client", "outcome": "connected", "answers": {"options": "close contract"}},
+    )
+    assert r.status_code == 201 and r.json()["answers"] == {"options": "close contract"}
+    r = agent_api.post(
+        ref_url(case, "calls"),
+        {"party": "client", "outcome": "connected", "answers": {"mood": "angry"}},
+    )
+    assert_error(r, 400, "invalid", "answers")
+    assert len(agent_api.get(ref_url(case, "calls")).json()) == 1
+    r = agent_api.post(ref_url(case, "contact-attempts"), {"channel": "email"})
+    assert r.status_code == 201
+    clocks = agent_api.get(ref_url(case)).json()["clocks"]
+    assert {c["metric"] for c in clocks} == {"first_response", "client_follow_up"}
