@@ -242,6 +242,9 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "CaseKindEnum": "escalations.models.cases.Kind",
+    },
 }
 
 # Celery --------------------------------------------------------------------------------
