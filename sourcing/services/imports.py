@@ -122,12 +122,12 @@ def _validate(rows: list, *, kind: str, progress: Progress | None, row_numbers=N
             item = validate_freelancer_row(raw, row, errors, lookups, now)
         else:
             item = validate_agency_row(raw, row, errors)
-        if item is not None:
-            first = seen.setdefault(item["external_id"], row)
-            if first != row:
-                errors.add(row, "external_id", f"Duplicate of row {first} in this batch.")
-            else:
-                clean.append(item)
+        key = str(raw.get("external_id") or "").strip() if isinstance(raw, dict) else ""
+        first = seen.setdefault(key, row) if key else row
+        if first != row:
+            errors.add(row, "external_id", f"Duplicate of row {first} in this batch.")
+        elif item is not None:
+            clean.append(item)
         if progress and (index + 1) % PROGRESS_EVERY == 0:
             progress(index + 1)
     if progress:
@@ -173,19 +173,21 @@ def _write_freelancers(clean: list[dict]) -> tuple[int, int]:
             obj = Freelancer(
                 external_id=item["external_id"], **{f: item[f] for f in FREELANCER_SCALARS}
             )
-            obj.updated_at = now
+            obj.updated_at = obj.created_at = now
             if item["external_id"] in existing:
-                obj.pk = existing[item["external_id"]]
                 old_objs.append(obj)
             else:
-                obj.created_at = now
                 new_objs.append(obj)
-        Freelancer.objects.bulk_create(new_objs, batch_size=1000)
+        # One INSERT ... ON CONFLICT (external_id) DO UPDATE for new and known rows alike.
+        Freelancer.objects.bulk_create(
+            [*new_objs, *old_objs],
+            batch_size=1000,
+            update_conflicts=True,
+            unique_fields=["external_id"],
+            update_fields=[*FREELANCER_SCALARS, "updated_at"],
+        )
         if old_objs:
-            Freelancer.objects.bulk_update(
-                old_objs, [*FREELANCER_SCALARS, "updated_at"], batch_size=500
-            )
-            old_ids = [o.pk for o in old_objs]
+            old_ids = [existing[o.external_id] for o in old_objs]
             # Whole-record rows: drop the stored lists before writing the new ones.
             CompletedJobSkill.objects.filter(freelancer_id__in=old_ids).delete()
             # Their job skills are gone: a plain DELETE, no collector loading every job.
@@ -196,6 +198,12 @@ def _write_freelancers(clean: list[dict]) -> tuple[int, int]:
         created += len(new_objs)
         updated += len(old_objs)
         ids = {o.external_id: o.pk for o in (*new_objs, *old_objs)}
+        if None in ids.values():  # a backend that cannot return ids from an upsert
+            ids.update(
+                Freelancer.objects.filter(external_id__in=list(ids)).values_list(
+                    "external_id", "pk"
+                )
+            )
 
         fskills, fkeywords, jobs, job_skill_names, invitations = [], [], [], [], []
         for item in chunk:
