@@ -14,6 +14,6 @@ class EscalationsConfig(AppConfig):
 
         register_nav("Queue", "escalations:queue", order=10)
         register_nav("Outreach", "escalations:outreach", order=20)
-        register_nav("Breach review", "escalations:breach-review", min_role="team_lead", order=25)
+        register_nav("Breaches", "escalations:breach-review", min_role="team_lead", order=25)
         register_widget(my_urgent_cases)
         register_widget(breaches_to_review)

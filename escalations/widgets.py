@@ -34,7 +34,7 @@ def breaches_to_review(request):
     clocks = list(pending[:WIDGET_ROWS])
     for clock in clocks:
         link = getattr(clock, "case_link", None)
-        clock.case = link.case if link is not None else None
+        clock.for_case = link.case if link is not None else None
     return {
         "title": "Breaches to acknowledge",
         "template": "escalations/partials/widget_breaches.html",

@@ -111,12 +111,12 @@ def countdown(clock, amber_at=None):
             humanize_delta(left.total_seconds()),
         )
     if clock.state == "met":
-        return format_html('<span class="countdown countdown-met">met</span>')
+        return mark_safe('<span class="countdown countdown-met">met</span>')
     if clock.state == "cancelled":
-        return format_html('<span class="countdown countdown-muted">cancelled</span>')
+        return mark_safe('<span class="countdown countdown-muted">cancelled</span>')
     if clock.state == "breached":
         if clock.met_at:
-            return format_html('<span class="countdown countdown-met-late">met late</span>')
+            return mark_safe('<span class="countdown countdown-met-late">met late</span>')
         since = clock.breached_at or clock.due_at
         return format_html(
             '<span class="countdown countdown-breached" data-due="{}">breached {} ago</span>',

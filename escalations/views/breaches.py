@@ -90,7 +90,7 @@ def breach_review(request):
 
 def _attach_case(clock):
     link = getattr(clock, "case_link", None)
-    clock.case = link.case if link is not None else None
+    clock.for_case = link.case if link is not None else None
     clock.policy = link.policy if link is not None else None
     return clock
 
@@ -126,7 +126,7 @@ def breach_acknowledge(request, clock_id):
     return redirect("escalations:breach-review")
 
 
-def compliance_chart(weeks: list[dict], *, width=640, height=220) -> dict:
+def compliance_chart(weeks: list[dict], *, width=760, height=240) -> dict:
     """Geometry of a server-rendered SVG bar chart: met and breached clocks per week.
 
     Stacked bars (met at the bottom, breached on top) on a count axis, with the week's
