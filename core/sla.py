@@ -59,6 +59,7 @@ import logging
 import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -424,11 +425,18 @@ class SweepResult:
     batches: int = 0
 
 
-_RETURNING = (
-    "id, content_type_id, object_id, metric, target_seconds, calendar_id, warn_fraction, "
-    "started_at, due_at, warn_at"
-)
-_COLUMNS = [c.strip() for c in _RETURNING.split(",")]
+class Claimed(NamedTuple):
+    """A clock row claimed by the sweep (only what the fan-out needs)."""
+
+    id: int
+    content_type_id: int
+    object_id: int
+    metric: str
+    due_at: dt.datetime
+
+
+_RETURNING = "id, content_type_id, object_id, metric, due_at"
+_FIELDS = ["id", "content_type_id", "object_id", "metric", "due_at"]
 
 
 def _claim_sql(kind: str, vendor: str) -> str:
@@ -485,7 +493,8 @@ def _to_datetime(value):
     return parsed
 
 
-def _claim(kind: str, now: dt.datetime, limit: int) -> list[SlaClock]:
+def _claim(kind: str, now: dt.datetime, limit: int) -> list[Claimed]:
+    """Claim up to ``limit`` due rows with one conditional UPDATE ... RETURNING."""
     vendor = connection.vendor
     sql = _claim_sql(kind, vendor)
     db_now = connection.ops.adapt_datetimefield_value(now)
@@ -500,26 +509,16 @@ def _claim(kind: str, now: dt.datetime, limit: int) -> list[SlaClock]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    clocks = []
-    for row in rows:
-        data = dict(zip(_COLUMNS, row, strict=True))
-        for name in ("started_at", "due_at", "warn_at"):
-            data[name] = _to_datetime(data[name])
-        clock = SlaClock(**data)
-        clock._state.adding = False
-        if kind == "breach":
-            clock.state = ClockState.BREACHED
-            clock.breached_at = clock.due_at
-        else:
-            clock.state = ClockState.RUNNING
-            clock.warned_at = now
-        clocks.append(clock)
-    if vendor != "postgresql" and clocks:
-        _audit_bulk(clocks, kind, now)
-    return clocks
+    if vendor == "postgresql":
+        return [Claimed._make(row) for row in rows]
+    claimed = [Claimed(*row[:4], _to_datetime(row[4])) for row in rows]
+    if claimed:
+        _audit_bulk(claimed, kind, now)
+    return claimed
 
 
-def _audit_bulk(clocks: list[SlaClock], kind: str, now: dt.datetime) -> None:
+def _audit_bulk(claimed: list[Claimed], kind: str, now: dt.datetime) -> None:
+    """Audit rows for a claimed batch (PostgreSQL writes them inside the claim statement)."""
     target_type = ContentType.objects.get_for_model(SlaClock)
     if kind == "breach":
         action, before = "sla_clock.breached", {"state": "running"}
@@ -532,18 +531,33 @@ def _audit_bulk(clocks: list[SlaClock], kind: str, now: dt.datetime) -> None:
                 actor_label="system",
                 action=action,
                 target_type=target_type,
-                target_id=str(clock.pk),
-                target_repr=str(clock),
+                target_id=str(row.id),
+                target_repr=f"{row.metric} clock #{row.id}",
                 before=before,
-                after={"state": "breached", "breached_at": clock.due_at.isoformat()}
+                after={"state": "breached", "breached_at": row.due_at.isoformat()}
                 if kind == "breach"
                 else {"state": "running", "warned_at": now.isoformat()},
                 reason="SLA sweep",
             )
-            for clock in clocks
+            for row in claimed
         ],
         batch_size=2000,
     )
+
+
+def _notify_claimed(claimed: list[Claimed], *, kind: str, now: dt.datetime) -> int:
+    """Turn claimed rows into (partially loaded) clocks and fan the notifications out."""
+    clocks = []
+    for row in claimed:
+        clock = SlaClock.from_db(connection.alias, _FIELDS, row)
+        if kind == "breach":
+            clock.state = ClockState.BREACHED
+            clock.breached_at = row.due_at
+        else:
+            clock.state = ClockState.RUNNING
+            clock.warned_at = now
+        clocks.append(clock)
+    return _fan_out(clocks, kind=kind)
 
 
 def _recipients(subject, clock: SlaClock) -> list[User]:
@@ -656,12 +670,12 @@ def _sweep_phase(kind: str, now: dt.datetime, batch_size: int, result: SweepResu
     total = 0
     while True:
         with transaction.atomic():
-            clocks = _claim(kind, now, batch_size)
-            if clocks:
-                result.notifications += _fan_out(clocks, kind=kind)
+            claimed = _claim(kind, now, batch_size)
+            if claimed:
+                result.notifications += _notify_claimed(claimed, kind=kind, now=now)
         result.batches += 1
-        total += len(clocks)
-        if len(clocks) < batch_size:
+        total += len(claimed)
+        if len(claimed) < batch_size:
             return total
 
 

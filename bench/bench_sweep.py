@@ -1,0 +1,310 @@
+"""Benchmark (b): the SLA sweep on PostgreSQL (CORE-4).
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/bench_sweep.py
+
+Creates (and drops first) its own database ``escdesk_bench_sweep`` on that server, migrates
+it, and inserts running clocks set-based (``INSERT ... SELECT generate_series``): first
+100,000 of which 10,000 are due, then 900,000 more that are not due (1,000,000 in all).
+At both sizes it times, on the same 10,000 due rows (median of 3, state reset in between):
+
+* ``raw UPDATE``: ``UPDATE core_slaclock SET state='breached', breached_at=due_at WHERE
+  state='running' AND due_at <= now`` -- the floor;
+* ``raw UPDATE + audit``: the same UPDATE writing the same per-clock audit rows in one
+  hand-written statement -- the floor for what a breach must write (CORE-5 audits every
+  clock state change);
+* ``sweep, DB work``: ``sla_sweep()`` with notification fan-out switched off -- the claim
+  batches (``UPDATE ... RETURNING`` with ``FOR UPDATE SKIP LOCKED``) plus the audit rows
+  they write in the same statements, and the (empty) warning pass;
+* ``sweep, full``: ``sla_sweep()`` as in production: it also loads the 10,000 subjects and
+  bulk-inserts 10,000 in-app notifications (emails are queued to an in-memory broker).
+
+Goals: sweep DB work / raw UPDATE <= 2x; sweep time flat from 100,000 to 1,000,000 clocks.
+Refuses to run on SQLite. Takes about 1-3 minutes.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlparse, urlunparse
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+BENCH_DB = "escdesk_bench_sweep"
+DUE = 10_000
+SMALL = 100_000
+LARGE = 1_000_000
+SUBJECTS = 2_000
+REPEAT = 3
+
+
+def _bench_url(url: str) -> tuple[str, str]:
+    parts = urlparse(url)
+    admin = urlunparse(parts._replace(path="/postgres"))
+    bench = urlunparse(parts._replace(path=f"/{BENCH_DB}"))
+    return admin, bench
+
+
+def _create_database(admin_url: str) -> None:
+    import psycopg
+
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {BENCH_DB}")
+
+
+def main() -> int:
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        print(
+            "bench_sweep.py measures the sweep on PostgreSQL and refuses to run on SQLite "
+            "(SQLite serialises writers and has no SKIP LOCKED, so its figures would mean "
+            "nothing).\nSet DATABASE_URL to any database on a PostgreSQL server, e.g.\n"
+            "  DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres "
+            ".venv/bin/python bench/bench_sweep.py\n"
+            f"It creates and uses its own database {BENCH_DB!r} there."
+        )
+        return 2
+    admin_url, bench_url = _bench_url(url)
+    t = time.perf_counter()
+    _create_database(admin_url)
+    os.environ["DATABASE_URL"] = bench_url
+    os.environ["CELERY_BROKER_URL"] = "memory://"
+    os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.dummy.EmailBackend"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    print(f"database {BENCH_DB} created and migrated in {time.perf_counter() - t:.1f} s")
+    return Bench().run()
+
+
+class Bench:
+    def __init__(self) -> None:
+        from django.contrib.contenttypes.models import ContentType
+        from django.db import connection
+        from django.utils import timezone
+
+        from core.models import BusinessCalendar, User
+
+        self.connection = connection
+        self.now = timezone.now()
+        self.calendar_id = BusinessCalendar.objects.get(slug="24x7").pk
+        self.user_ct = ContentType.objects.get_for_model(User).pk
+        self.other_ct = ContentType.objects.get_for_model(BusinessCalendar).pk
+
+    # Data --------------------------------------------------------------------------------
+    def sql(self, statement: str, params=None) -> int:
+        with self.connection.cursor() as cursor:
+            cursor.execute(statement, params)
+            return cursor.rowcount
+
+    def insert_users(self) -> None:
+        self.sql(
+            "INSERT INTO core_user (password, is_superuser, username, first_name, last_name, "
+            "email, is_staff, is_active, date_joined, role, time_zone, languages, channels) "
+            "SELECT '!', false, 'agent' || g, 'Agent', g::text, 'agent' || g || '@example.com', "
+            "false, true, now(), 'agent', 'America/Los_Angeles', '[]', '[]' "
+            "FROM generate_series(1, %s) g",
+            [SUBJECTS],
+        )
+        with self.connection.cursor() as cursor:
+            cursor.execute("SELECT min(id) FROM core_user")
+            self.first_user = cursor.fetchone()[0]
+
+    def insert_clocks(self, *, first: int, count: int, due: bool) -> None:
+        """Running 24x7 clocks; due ones are spread over the last 8 hours.
+
+        Due clocks belong to the users (a notification each); the others to calendar rows
+        that are never loaded (they are not due).
+        """
+        if due:
+            subject = f"{self.user_ct}, {self.first_user} + (g %% {SUBJECTS})"
+            due_at = "%s::timestamptz - (g %% 28800) * interval '1 second' - interval '1 second'"
+        else:
+            subject = f"{self.other_ct}, g"
+            due_at = "%s::timestamptz + interval '1 day' + (g %% 2592000) * interval '1 second'"
+        self.sql("SET session_replication_role = replica")  # bulk load: skip FK triggers
+        self.sql(
+            "INSERT INTO core_slaclock (content_type_id, object_id, metric, target_seconds, "
+            "calendar_id, warn_fraction, state, started_at, due_at, warn_at, created_at, "
+            "cancel_reason, acknowledge_reason) "
+            f"SELECT {subject}, 'm' || g, 86400, %s, 0.75, 'running', "
+            f"({due_at}) - interval '1 day', {due_at}, "
+            f"({due_at}) - interval '6 hours', now(), '', '' "
+            "FROM generate_series(%s, %s) g",
+            [self.calendar_id, self.now, self.now, self.now, first, first + count - 1],
+        )
+        self.sql("SET session_replication_role = origin")
+
+    def insert_clocks_fast(self, **kwargs) -> None:
+        """Drop the secondary indexes, insert, rebuild them (much faster than maintaining)."""
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'core_slaclock' "
+                "AND indexname <> 'core_slaclock_pkey'"
+            )
+            indexes = cursor.fetchall()
+            for name, _ in indexes:
+                cursor.execute(f'DROP INDEX "{name}"')
+        self.insert_clocks(**kwargs)
+        with self.connection.cursor() as cursor:
+            for _, definition in indexes:
+                cursor.execute(definition)
+
+    def vacuum(self) -> None:
+        self.connection.ensure_connection()
+        raw = self.connection.connection
+        previous = raw.autocommit
+        raw.autocommit = True
+        try:
+            raw.execute("VACUUM ANALYZE core_slaclock")
+            raw.execute("VACUUM ANALYZE core_notification")
+        finally:
+            raw.autocommit = previous
+
+    def reset(self) -> None:
+        """Put the due clocks back to running; drop what a sweep wrote."""
+        self.sql(
+            "UPDATE core_slaclock SET state = 'running', breached_at = NULL, warned_at = NULL "
+            "WHERE state <> 'running'"
+        )
+        self.sql("TRUNCATE core_notification")
+        self.sql("TRUNCATE core_auditevent")  # append-only trigger is per row; bench db only
+        self.vacuum()
+
+    # Timings -----------------------------------------------------------------------------
+    def time_raw_update(self) -> float:
+        from django.db import transaction
+
+        t = time.perf_counter()
+        with transaction.atomic():
+            n = self.sql(
+                "UPDATE core_slaclock SET state = 'breached', breached_at = due_at "
+                "WHERE state = 'running' AND due_at <= %s",
+                [self.now],
+            )
+        elapsed = time.perf_counter() - t
+        assert n == DUE, n
+        return elapsed
+
+    def time_raw_update_with_audit(self) -> float:
+        """The hand-written floor for what a breach must write: the UPDATE plus its audit rows."""
+        from django.contrib.contenttypes.models import ContentType
+        from django.db import transaction
+
+        from core.models import SlaClock
+
+        t = time.perf_counter()
+        with transaction.atomic():
+            n = self.sql(
+                "WITH claimed AS (UPDATE core_slaclock SET state = 'breached', "
+                "breached_at = due_at WHERE state = 'running' AND due_at <= %s "
+                "RETURNING id, metric, due_at) "
+                "INSERT INTO core_auditevent (at, actor_id, actor_label, action, target_type_id, "
+                "target_id, target_repr, before, after, reason) "
+                "SELECT %s, NULL, 'system', 'sla_clock.breached', %s, id::text, "
+                "metric || ' clock #' || id, jsonb_build_object('state', 'running'), "
+                "jsonb_build_object('state', 'breached', 'breached_at', due_at), 'raw' "
+                "FROM claimed",
+                [self.now, self.now, ContentType.objects.get_for_model(SlaClock).pk],
+            )
+        elapsed = time.perf_counter() - t
+        assert n == DUE, n
+        return elapsed
+
+    def time_sweep(self, *, fan_out: bool) -> float:
+        import core.sla as sla
+
+        original = sla._notify_claimed
+        if not fan_out:
+            sla._notify_claimed = lambda claimed, kind, now: 0
+        try:
+            t = time.perf_counter()
+            result = sla.sla_sweep(now=self.now)
+            elapsed = time.perf_counter() - t
+        finally:
+            sla._notify_claimed = original
+        assert result.breached == DUE, result
+        if fan_out:
+            assert result.notifications == DUE, result
+        return elapsed
+
+    def measure(self, label: str) -> dict[str, float]:
+        figures: dict[str, list[float]] = {"raw": [], "raw_audit": [], "db": [], "full": []}
+        for _ in range(REPEAT):
+            for key, func in (
+                ("raw", self.time_raw_update),
+                ("raw_audit", self.time_raw_update_with_audit),
+                ("db", lambda: self.time_sweep(fan_out=False)),
+                ("full", lambda: self.time_sweep(fan_out=True)),
+            ):
+                figures[key].append(func())
+                self.reset()
+        med = {k: statistics.median(v) for k, v in figures.items()}
+        print(
+            f"{label}: raw UPDATE {med['raw'] * 1000:.0f} ms | raw UPDATE + audit rows "
+            f"{med['raw_audit'] * 1000:.0f} ms | sweep DB work {med['db'] * 1000:.0f} ms | "
+            f"sweep full {med['full'] * 1000:.0f} ms"
+        )
+        return med
+
+    def explain(self) -> str:
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                "EXPLAIN SELECT id FROM core_slaclock WHERE state = 'running' AND due_at <= %s "
+                "ORDER BY due_at LIMIT 5000 FOR UPDATE SKIP LOCKED",
+                [self.now],
+            )
+            return "\n".join("    " + row[0] for row in cursor.fetchall())
+
+    def run(self) -> int:
+        t = time.perf_counter()
+        self.insert_users()
+        self.insert_clocks(first=1, count=DUE, due=True)
+        self.insert_clocks(first=DUE + 1, count=SMALL - DUE, due=False)
+        self.vacuum()
+        print(f"inserted {SMALL:,} running clocks ({DUE:,} due) in {time.perf_counter() - t:.1f} s")
+        print("claim plan:\n" + self.explain())
+        small = self.measure(f"{SMALL:,} running")
+        t = time.perf_counter()
+        self.insert_clocks_fast(first=SMALL + 1, count=LARGE - SMALL, due=False)
+        self.vacuum()
+        print(f"inserted {LARGE - SMALL:,} more clocks in {time.perf_counter() - t:.1f} s")
+        large = self.measure(f"{LARGE:,} running")
+        print()
+        print(f"due rows swept per run: {DUE:,} (median of {REPEAT})")
+        print(
+            f"sweep DB work / raw UPDATE at {LARGE:,}: {large['db'] / large['raw']:.2f}x "
+            "(goal <= 2x)"
+        )
+        print(
+            f"sweep DB work / raw UPDATE + the same audit rows at {LARGE:,}: "
+            f"{large['db'] / large['raw_audit']:.2f}x (like for like: CORE-5 audits each breach)"
+        )
+        print(
+            f"sweep full (with {DUE:,} notifications) / raw UPDATE at {LARGE:,}: "
+            f"{large['full'] / large['raw']:.2f}x"
+        )
+        print(
+            f"sweep DB work {SMALL:,} -> {LARGE:,} clocks: {small['db'] * 1000:.1f} ms -> "
+            f"{large['db'] * 1000:.1f} ms ({large['db'] / small['db']:.2f}x; goal: flat)"
+        )
+        print(
+            f"sweep full    {SMALL:,} -> {LARGE:,} clocks: {small['full'] * 1000:.1f} ms -> "
+            f"{large['full'] * 1000:.1f} ms ({large['full'] / small['full']:.2f}x; goal: flat)"
+        )
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
