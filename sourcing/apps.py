@@ -7,8 +7,10 @@ class SourcingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from core.defaults import register_default_data
         from core.navigation import register_nav
 
         register_nav("Sourcing", "sourcing:builder", order=30)
         register_nav("Talent import", "sourcing:import", min_role="team_lead", order=31)
         register_nav("Thresholds", "sourcing:thresholds", min_role="team_lead", order=32)
+        register_default_data("sourcing.migrations.0002_reference_data")

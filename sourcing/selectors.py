@@ -49,6 +49,8 @@ from .models import (
 )
 from .models.pool import normalize_term
 
+SET_RULES = ("recent_skill_job", "category", "skills", "keywords")
+
 
 @dataclass(frozen=True)
 class ResolvedJob:
@@ -106,6 +108,36 @@ def _member(queryset: QuerySet, field: str, correlated: bool) -> Q:
     return Q(pk__in=queryset.values(field))
 
 
+def rule_sets(
+    criteria: JobCriteria, rules: RuleSet, job: ResolvedJob, as_of: dt.datetime
+) -> dict[str, QuerySet]:
+    """The rules answered by a related table, each as the set of freelancer ids that pass
+    (an index range scan each: skill/date, category/subcategory, skill, keyword)."""
+    today = as_of.astimezone(dt.UTC).date()
+    recent_from = today - dt.timedelta(days=rules.recent_job_days)
+    sets = {
+        "recent_skill_job": CompletedJobSkill.objects.filter(
+            skill_id__in=job.skill_ids, end_date__gte=recent_from, end_date__lte=today
+        ).values("freelancer_id"),
+        "category": _category_jobs(criteria, job, today).values("freelancer_id"),
+    }
+    skills_qs = FreelancerSkill.objects.filter(skill_id__in=job.skill_ids)
+    sets["skills"] = (
+        skills_qs.values("freelancer_id")
+        if rules.min_skill_matches <= 1
+        else _at_least(skills_qs, rules.min_skill_matches)
+    )
+    if criteria.keywords:
+        kw_qs = FreelancerKeyword.objects.filter(keyword_id__in=job.keyword_ids)
+        sets["keywords"] = (
+            kw_qs.values("freelancer_id")
+            if rules.min_keyword_matches <= 1
+            else _at_least(kw_qs, rules.min_keyword_matches)
+        )
+    # Compound statements refuse ORDER BY in their parts (models have a default ordering).
+    return {rule: ids.order_by() for rule, ids in sets.items()}
+
+
 def rule_conditions(
     criteria: JobCriteria,
     rules: RuleSet,
@@ -114,21 +146,24 @@ def rule_conditions(
     *,
     correlated: bool = False,
 ) -> dict[str, Q | bool]:
-    """Per rule, the condition a freelancer row must meet (``True``: nothing to check)."""
-    today = as_of.astimezone(dt.UTC).date()
-    recent_from = today - dt.timedelta(days=rules.recent_job_days)
+    """Per rule, the condition a freelancer row must meet (``True``: nothing to check).
+
+    Set rules become ``pk IN (set)`` (a semi-join, or a hashed sub-plan in a whole-pool
+    scan) or, with ``correlated``, an ``EXISTS`` probe per row for a handful of rows.
+    """
     cooldown_from = as_of - dt.timedelta(days=rules.invite_cooldown_days)
+    conditions: dict[str, Q | bool] = {}
+    for rule, ids in rule_sets(criteria, rules, job, as_of).items():
+        if correlated and "n" not in ids.query.annotations:
+            conditions[rule] = Q(Exists(ids.filter(freelancer_id=OuterRef("pk"))))
+        else:
+            conditions[rule] = Q(pk__in=ids)
 
     jss = Q(jss__isnull=False, jss__gte=rules.min_jss)
     if rules.rising_talent_bypasses_jss:
         jss |= Q(is_rising_talent=True)
     if rules.premium_bypasses_jss:
         jss |= Q(is_premium=True)
-
-    recent_jobs = CompletedJobSkill.objects.filter(
-        skill_id__in=job.skill_ids, end_date__gte=recent_from, end_date__lte=today
-    )
-    category_jobs = _category_jobs(criteria, job, today)
 
     geography: Q | bool = True
     if criteria.restricts_geography:
@@ -140,12 +175,6 @@ def rule_conditions(
                 else Q(region__in=criteria.regions)
             )
 
-    skills_qs = FreelancerSkill.objects.filter(skill_id__in=job.skill_ids)
-    if rules.min_skill_matches <= 1:
-        skills = _member(skills_qs, "freelancer_id", correlated)
-    else:
-        skills = Q(pk__in=_at_least(skills_qs, rules.min_skill_matches))
-
     volume = Q(completed_jobs_count__gte=rules.min_completed_jobs) | Q(
         total_hours__gte=rules.min_total_hours
     )
@@ -153,14 +182,6 @@ def rule_conditions(
         volume |= Q(is_rising_talent=True)
     if rules.volume_exempt_premium:
         volume |= Q(is_premium=True)
-
-    keywords: Q | bool = True
-    if criteria.keywords:
-        kw_qs = FreelancerKeyword.objects.filter(keyword_id__in=job.keyword_ids)
-        if rules.min_keyword_matches <= 1:
-            keywords = _member(kw_qs, "freelancer_id", correlated)
-        else:
-            keywords = Q(pk__in=_at_least(kw_qs, rules.min_keyword_matches))
 
     reputable = Agency.objects.filter(
         jss__isnull=False,
@@ -170,19 +191,18 @@ def rule_conditions(
     recently_invited = Invitation.objects.filter(
         invited_at__gt=cooldown_from, invited_at__lte=as_of
     )
-
-    return {
-        "jss": jss,
-        "recent_skill_job": _member(recent_jobs, "freelancer_id", correlated),
-        "category": _member(category_jobs, "freelancer_id", correlated),
-        "english": Q(english_level__gte=criteria.required_english(rules)),
-        "geography": geography,
-        "skills": skills,
-        "volume": volume,
-        "keywords": keywords,
-        "agency": Q(agency_id__isnull=True) | Q(agency_id__in=reputable),
-        "cooldown": ~_member(recently_invited, "freelancer_id", correlated),
-    }
+    conditions.update(
+        {
+            "jss": jss,
+            "english": Q(english_level__gte=criteria.required_english(rules)),
+            "geography": geography,
+            "volume": volume,
+            "agency": Q(agency_id__isnull=True) | Q(agency_id__in=reputable),
+            "cooldown": ~_member(recently_invited, "freelancer_id", correlated),
+        }
+    )
+    conditions.setdefault("keywords", True)
+    return {rule: conditions[rule] for rule in RULE_IDS}
 
 
 def _at_least(queryset: QuerySet, n: int) -> QuerySet:
@@ -279,12 +299,26 @@ def evaluated_pool(
 def eligible_pool(
     criteria: JobCriteria, rules: RuleSet, as_of: dt.datetime, *, job: ResolvedJob | None = None
 ) -> QuerySet[Freelancer]:
-    """The eligible set, every rule in ``WHERE`` so the planner can start from the most
-    selective index (semi-joins), ranked by score then id."""
+    """The eligible set ranked by score then id.
+
+    The set rules are intersected first (``INTERSECT`` of index-only scans), so the
+    database starts from the few freelancers who have the job's skills, category and
+    recent work and only then reads their rows for the column rules.
+    """
     job = job or resolve_job(criteria)
+    sets = list(rule_sets(criteria, rules, job, as_of).values())
+    candidates = sets[0].intersection(*sets[1:]) if len(sets) > 1 else sets[0]
     conditions = rule_conditions(criteria, rules, job, as_of)
-    wheres = [c for c in conditions.values() if c is not True]
-    return evaluated_pool(criteria, rules, as_of, job=job).filter(*wheres).order_by("-score", "pk")
+    wheres = [
+        condition
+        for rule, condition in conditions.items()
+        if condition is not True and rule not in SET_RULES
+    ]
+    return (
+        evaluated_pool(criteria, rules, as_of, job=job)
+        .filter(Q(pk__in=candidates), *wheres)
+        .order_by("-score", "pk")
+    )
 
 
 def shortlist_candidates(
@@ -304,29 +338,43 @@ def shortlist_candidates(
 def funnel_counts(
     criteria: JobCriteria, rules: RuleSet, as_of: dt.datetime, *, job: ResolvedJob | None = None
 ) -> tuple[int, list[dict]]:
-    """Pool size and, per rule in order, how many candidates it removed (first failure)."""
+    """Pool size and, per rule in order, how many candidates it removed (first failure).
+
+    ``remaining`` after rule k is the number passing rules 1..k. The rules before the first
+    set rule are counted over the whole pool (columns only); from the first set rule on,
+    the count runs over that rule's set, which the database reaches through its index.
+    """
     job = job or resolve_job(criteria)
     conditions = rule_conditions(criteria, rules, job, as_of)
-    checked = [rule for rule in RULE_IDS if conditions[rule] is not True]
-    flags = {f"ok_{rule}": _flag(conditions[rule]) for rule in checked}
-    whens = [When(**{f"ok_{rule}": False}, then=Value(RULE_IDS.index(rule))) for rule in checked]
-    first_failed = Case(*whens, default=Value(-1), output_field=IntegerField())
-    rows = (
-        Freelancer.objects.annotate(**flags)
-        .annotate(first_failed=first_failed)
-        .order_by()
-        .values("first_failed")
-        .annotate(n=Count("*"))
-    )
-    counts = {row["first_failed"]: row["n"] for row in rows}
-    total = sum(counts.values())
-    remaining = total
-    funnel = []
-    for index, rule in enumerate(RULE_IDS):
-        removed = counts.get(index, 0)
-        remaining -= removed
-        funnel.append({"rule": rule, "removed": removed, "remaining": remaining})
+    split = next(i for i, rule in enumerate(RULE_IDS) if rule in SET_RULES)
+
+    def prefix(k: int) -> list[Q]:
+        return [c for c in (conditions[r] for r in RULE_IDS[: k + 1]) if c is not True]
+
+    def count(k: int, scope: list[Q]) -> Count:
+        extra = [c for c in prefix(k) if c not in scope]
+        return Count("pk", filter=_and(extra)) if extra else Count("pk")
+
+    whole = {"total": Count("pk")}
+    whole.update({f"k{k}": count(k, []) for k in range(split)})
+    counts = Freelancer.objects.aggregate(**whole)
+    scope = prefix(split)
+    narrow = {f"k{k}": count(k, scope) for k in range(split, len(RULE_IDS))}
+    counts.update(Freelancer.objects.filter(*scope).aggregate(**narrow))
+    total = counts.pop("total")
+    funnel, previous = [], total
+    for k, rule in enumerate(RULE_IDS):
+        remaining = counts[f"k{k}"]
+        funnel.append({"rule": rule, "removed": previous - remaining, "remaining": remaining})
+        previous = remaining
     return total, funnel
+
+
+def _and(conditions: list[Q]) -> Q:
+    combined = Q()
+    for condition in conditions:
+        combined &= condition
+    return combined
 
 
 CANDIDATE_FIELDS = [

@@ -59,6 +59,8 @@ def _shortlist_context(shortlist: Shortlist, **extra) -> dict:
     invited = selectors.invited_freelancer_ids(
         shortlist.job_reference, [e.freelancer_id for e in entries]
     )
+    for entry in entries:
+        entry.invited = entry.freelancer_id in invited
     funnel = [
         {**step, "label": RULE_LABELS.get(step["rule"], step["rule"])} for step in shortlist.funnel
     ]

@@ -236,7 +236,10 @@ class CompletedJob(models.Model):
     class Meta:
         ordering = ["-end_date", "id"]
         indexes = [
-            models.Index(fields=["category", "subcategory", "freelancer"], name="src_job_cat"),
+            # Index-only answer to "who has a job in this (sub)category, ended by then".
+            models.Index(
+                fields=["category", "subcategory", "end_date", "freelancer"], name="src_job_cat"
+            ),
         ]
 
     def __str__(self) -> str:

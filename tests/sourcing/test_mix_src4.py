@@ -23,15 +23,15 @@ def item(i, region="europe", tr=False, rt=False, premium=False):
 
 
 def plan(**overrides):
-    values = dict(
-        premium_first=False,
-        spread=True,
-        mix=True,
-        window=10,
-        max_per_region=4,
-        min_top_rated=2,
-        min_rising_talent=2,
-    )
+    values = {
+        "premium_first": False,
+        "spread": True,
+        "mix": True,
+        "window": 10,
+        "max_per_region": 4,
+        "min_top_rated": 2,
+        "min_rising_talent": 2,
+    }
     values.update(overrides)
     return RerankPlan(**values)
 
