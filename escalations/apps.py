@@ -7,6 +7,7 @@ class EscalationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from core.defaults import register_default_data
         from core.navigation import register_nav
         from core.widgets import register_widget
 
@@ -17,3 +18,4 @@ class EscalationsConfig(AppConfig):
         register_nav("Breaches", "escalations:breach-review", min_role="team_lead", order=25)
         register_widget(my_urgent_cases)
         register_widget(breaches_to_review)
+        register_default_data("escalations.migrations.0002_default_policies_and_macros")
