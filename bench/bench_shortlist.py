@@ -1,6 +1,6 @@
 """Benchmark the sourcing engine (SRC-2 to SRC-5) on a 1,000,000-freelancer pool.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/anything .venv/bin/python bench/bench_shortlist.py
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/any .venv/bin/python bench/bench_shortlist.py
 
 Needs PostgreSQL (refuses SQLite). Uses its own database, ``escdesk_bench_src`` on the
 server named by ``DATABASE_URL`` (override with ``BENCH_DB``), creates and migrates it, and
@@ -106,7 +106,7 @@ def _drop_secondary(cursor) -> list[str]:
         [LOADED_TABLES],
     )
     constraints = cursor.fetchall()
-    for table, name, definition, _ in constraints:
+    for table, name, _definition, _ in constraints:
         cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
     cursor.execute(
         """
@@ -119,7 +119,7 @@ def _drop_secondary(cursor) -> list[str]:
         cursor.execute(f'DROP INDEX "{name}"')
         restore.append(definition)
     # Unique constraints first (they bring their own index), then foreign keys.
-    for table, name, definition, kind in sorted(constraints, key=lambda c: c[3] != "u"):
+    for table, name, definition, _kind in sorted(constraints, key=lambda c: c[3] != "u"):
         restore.append(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
     return restore
 
@@ -301,15 +301,18 @@ CROSS JOIN LATERAL (
     SELECT count(*) AS n FROM sourcing_freelancerskill fs
     WHERE fs.freelancer_id = f.id AND fs.skill_id = ANY(%(skills)s)
 ) sm
-WHERE ((f.jss IS NOT NULL AND f.jss >= %(min_jss)s) OR f.is_rising_talent OR f.is_premium)
-  AND f.id IN (SELECT freelancer_id FROM sourcing_completedjobskill
-               WHERE skill_id = ANY(%(skills)s) AND end_date BETWEEN %(recent)s AND %(today)s)
-  AND f.id IN (SELECT freelancer_id FROM sourcing_completedjob
-               WHERE category_id = %(category)s AND subcategory_id = %(subcategory)s
-                 AND end_date <= %(today)s)
+WHERE f.id IN (
+        SELECT freelancer_id FROM sourcing_completedjobskill
+        WHERE skill_id = ANY(%(skills)s) AND end_date BETWEEN %(recent)s AND %(today)s
+        INTERSECT
+        SELECT freelancer_id FROM sourcing_completedjob
+        WHERE category_id = %(category)s AND subcategory_id = %(subcategory)s
+          AND end_date <= %(today)s
+        INTERSECT
+        SELECT freelancer_id FROM sourcing_freelancerskill WHERE skill_id = ANY(%(skills)s)
+        {keywords})
+  AND ((f.jss IS NOT NULL AND f.jss >= %(min_jss)s) OR f.is_rising_talent OR f.is_premium)
   AND f.english_level >= %(english)s
-  AND f.id IN (SELECT freelancer_id FROM sourcing_freelancerskill
-               WHERE skill_id = ANY(%(skills)s))
   AND (f.completed_jobs_count >= %(min_jobs)s OR f.total_hours >= %(min_hours)s
        OR f.is_rising_talent OR f.is_premium)
   AND (f.agency_id IS NULL OR f.agency_id IN (
@@ -317,11 +320,11 @@ WHERE ((f.jss IS NOT NULL AND f.jss >= %(min_jss)s) OR f.is_rising_talent OR f.i
        WHERE jss IS NOT NULL AND jss >= %(agency_jss)s AND dispute_count <= %(disputes)s))
   AND f.id NOT IN (SELECT freelancer_id FROM sourcing_invitation
                    WHERE invited_at > %(cooldown)s AND invited_at <= %(now)s)
-  {keywords}
 ORDER BY score DESC, f.id
 """
-KEYWORDS_SQL = """AND f.id IN (SELECT freelancer_id FROM sourcing_freelancerkeyword
-                   WHERE keyword_id = ANY(%(keywords)s))"""
+KEYWORDS_SQL = """INTERSECT
+        SELECT freelancer_id FROM sourcing_freelancerkeyword
+        WHERE keyword_id = ANY(%(keywords)s)"""
 
 
 def raw_params(rules, job, as_of, criteria) -> dict:
@@ -476,8 +479,11 @@ def measure_import() -> None:
     print(f"   new rows:      {IMPORT_ROWS / created_s:8.0f} rows/s ({created_s:.2f} s)")
     print(f"   upserted rows: {IMPORT_ROWS / updated_s:8.0f} rows/s ({updated_s:.2f} s)")
     with connection.cursor() as cursor:  # keep the generated pool as it was
-        ids = "SELECT id FROM sourcing_freelancer WHERE external_id LIKE %s"
-        like = [f"{prefix}-%"]
+        cursor.execute(
+            "SELECT array_agg(id) FROM sourcing_freelancer WHERE external_id LIKE %s",
+            [f"{prefix}-%"],
+        )
+        ids = cursor.fetchone()[0]
         for table in (
             "sourcing_completedjobskill",
             "sourcing_completedjob",
@@ -485,8 +491,8 @@ def measure_import() -> None:
             "sourcing_freelancerkeyword",
             "sourcing_invitation",
         ):
-            cursor.execute(f"DELETE FROM {table} WHERE freelancer_id IN ({ids})", like)
-        cursor.execute("DELETE FROM sourcing_freelancer WHERE external_id LIKE %s", like)
+            cursor.execute(f"DELETE FROM {table} WHERE freelancer_id = ANY(%s)", [ids])
+        cursor.execute("DELETE FROM sourcing_freelancer WHERE id = ANY(%s)", [ids])
 
 
 def main() -> None:

@@ -15,7 +15,7 @@ import logging
 from collections.abc import Callable, Iterable
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from core.errors import InvalidInput, NotFound
@@ -150,6 +150,43 @@ def _term_ids(model, names: dict[str, str]) -> dict[str, int]:
     return ids
 
 
+def _next_ids(model, n: int) -> list[int]:
+    """Reserve ``n`` primary keys (a sequence on PostgreSQL; under SQLite's write lock,
+    which the import's transaction holds, the next numbers after the largest)."""
+    if not n:
+        return []
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                [table, n],
+            )
+            return [row[0] for row in cursor.fetchall()]
+        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")  # noqa: S608 - our table
+        start = cursor.fetchone()[0] + 1
+        return list(range(start, start + n))
+
+
+def _insert_rows(model, columns: list[str], rows: list[tuple]) -> None:
+    """Insert plain tuples: COPY on PostgreSQL, ``executemany`` elsewhere."""
+    if not rows:
+        return
+    table = connection.ops.quote_name(model._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(c) for c in columns)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        marks = ", ".join(["%s"] * len(columns))
+        for start in range(0, len(rows), 5000):
+            cursor.executemany(
+                f"INSERT INTO {table} ({names}) VALUES ({marks})", rows[start : start + 5000]
+            )
+
+
 def _write_freelancers(clean: list[dict]) -> tuple[int, int]:
     skill_names: dict[str, str] = {}
     keyword_names: dict[str, str] = {}
@@ -205,28 +242,28 @@ def _write_freelancers(clean: list[dict]) -> tuple[int, int]:
                 )
             )
 
-        fskills, fkeywords, jobs, job_skill_names, invitations = [], [], [], [], []
+        fskills, fkeywords, jobs, job_skills, invitations = [], [], [], [], []
+        job_ids = iter(_next_ids(CompletedJob, sum(len(item["jobs"]) for item in chunk)))
         for item in chunk:
             fid = ids[item["external_id"]]
-            fskills += [
-                FreelancerSkill(freelancer_id=fid, skill_id=skill_ids[s]) for s in item["skills"]
-            ]
-            fkeywords += [
-                FreelancerKeyword(freelancer_id=fid, keyword_id=keyword_ids[k])
-                for k in item["keywords"]
-            ]
+            fskills += [(fid, skill_ids[s]) for s in item["skills"]]
+            fkeywords += [(fid, keyword_ids[k]) for k in item["keywords"]]
             for job in item["jobs"]:
+                job_id = next(job_ids)
                 jobs.append(
-                    CompletedJob(
-                        freelancer_id=fid,
-                        title=job["title"],
-                        category_id=job["category_id"],
-                        subcategory_id=job["subcategory_id"],
-                        end_date=job["end_date"],
-                        hours=job["hours"],
+                    (
+                        job_id,
+                        fid,
+                        job["title"],
+                        job["category_id"],
+                        job["subcategory_id"],
+                        job["end_date"],
+                        job["hours"],
                     )
                 )
-                job_skill_names.append(job["skills"])
+                job_skills += [
+                    (job_id, skill_ids[name], fid, job["end_date"]) for name in job["skills"]
+                ]
             invitations += [
                 Invitation(
                     freelancer_id=fid,
@@ -236,21 +273,16 @@ def _write_freelancers(clean: list[dict]) -> tuple[int, int]:
                 )
                 for inv in item["invitations"]
             ]
-        FreelancerSkill.objects.bulk_create(fskills, batch_size=2000)
-        FreelancerKeyword.objects.bulk_create(fkeywords, batch_size=2000)
-        CompletedJob.objects.bulk_create(jobs, batch_size=1000)
-        CompletedJobSkill.objects.bulk_create(
-            [
-                CompletedJobSkill(
-                    job_id=job.pk,
-                    skill_id=skill_ids[name],
-                    freelancer_id=job.freelancer_id,
-                    end_date=job.end_date,
-                )
-                for job, names in zip(jobs, job_skill_names, strict=True)
-                for name in names
-            ],
-            batch_size=2000,
+        # Plain rows, no model instances: the child tables are most of an import's volume.
+        _insert_rows(FreelancerSkill, ["freelancer_id", "skill_id"], fskills)
+        _insert_rows(FreelancerKeyword, ["freelancer_id", "keyword_id"], fkeywords)
+        _insert_rows(
+            CompletedJob,
+            ["id", "freelancer_id", "title", "category_id", "subcategory_id", "end_date", "hours"],
+            jobs,
+        )
+        _insert_rows(
+            CompletedJobSkill, ["job_id", "skill_id", "freelancer_id", "end_date"], job_skills
         )
         Invitation.objects.bulk_create(invitations, batch_size=1000, ignore_conflicts=True)
     return created, updated
