@@ -19,6 +19,7 @@ from django.db.models import (
     Case,
     Count,
     Exists,
+    Expression,
     F,
     IntegerField,
     OuterRef,
@@ -50,6 +51,36 @@ from .models import (
 from .models.pool import normalize_term
 
 SET_RULES = ("recent_skill_job", "category", "skills", "keywords")
+
+
+class InIdSet(Expression):
+    """``pk IN (subquery)``, written for PostgreSQL as ``pk = ANY(ARRAY(subquery))``: the
+    set is computed once (an InitPlan) and the freelancer rows are then fetched through
+    the primary key, instead of the planner hash-joining a scan of the whole pool."""
+
+    conditional = True
+    output_field = BooleanField()
+
+    def __init__(self, lhs, queryset: QuerySet):
+        super().__init__(output_field=BooleanField())
+        self.lhs = lhs
+        self.subquery = Subquery(queryset)
+
+    def get_source_expressions(self):
+        return [self.lhs, self.subquery]
+
+    def set_source_expressions(self, exprs):
+        self.lhs, self.subquery = exprs
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = compiler.compile(self.lhs)
+        rhs, rhs_params = compiler.compile(self.subquery)
+        return f"{lhs} IN {rhs}", (*lhs_params, *rhs_params)
+
+    def as_postgresql(self, compiler, connection):
+        lhs, lhs_params = compiler.compile(self.lhs)
+        rhs, rhs_params = compiler.compile(self.subquery)
+        return f"{lhs} = ANY(ARRAY{rhs})", (*lhs_params, *rhs_params)
 
 
 @dataclass(frozen=True)
@@ -316,7 +347,7 @@ def eligible_pool(
     ]
     return (
         evaluated_pool(criteria, rules, as_of, job=job)
-        .filter(Q(pk__in=candidates), *wheres)
+        .filter(InIdSet(F("pk"), candidates), *wheres)
         .order_by("-score", "pk")
     )
 
@@ -360,7 +391,10 @@ def funnel_counts(
     counts = Freelancer.objects.aggregate(**whole)
     scope = prefix(split)
     narrow = {f"k{k}": count(k, scope) for k in range(split, len(RULE_IDS))}
-    counts.update(Freelancer.objects.filter(*scope).aggregate(**narrow))
+    first_set = rule_sets(criteria, rules, job, as_of)[RULE_IDS[split]]
+    counts.update(
+        Freelancer.objects.filter(InIdSet(F("pk"), first_set), *scope[:-1]).aggregate(**narrow)
+    )
     total = counts.pop("total")
     funnel, previous = [], total
     for k, rule in enumerate(RULE_IDS):
