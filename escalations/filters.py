@@ -10,11 +10,13 @@ from .models import Case, Kind, Priority, Segment, SourceChannel, Status
 
 
 class CaseFilter(django_filters.FilterSet):
-    status = django_filters.MultipleChoiceFilter(choices=Status.choices)
-    kind = django_filters.MultipleChoiceFilter(choices=Kind.choices)
-    priority = django_filters.MultipleChoiceFilter(choices=Priority.choices)
+    # distinct=False: these filter the case's own columns (no join can repeat a row), and
+    # DISTINCT over the list's subquery annotations costs a full scan of the matches.
+    status = django_filters.MultipleChoiceFilter(choices=Status.choices, distinct=False)
+    kind = django_filters.MultipleChoiceFilter(choices=Kind.choices, distinct=False)
+    priority = django_filters.MultipleChoiceFilter(choices=Priority.choices, distinct=False)
     segment = django_filters.MultipleChoiceFilter(
-        field_name="client_segment", choices=Segment.choices
+        field_name="client_segment", choices=Segment.choices, distinct=False
     )
     source_channel = django_filters.ChoiceFilter(choices=SourceChannel.choices)
     assignee = django_filters.CharFilter(

@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Case as When_
 from django.db.models import (
+    BooleanField,
     Count,
     Exists,
+    ExpressionWrapper,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -18,6 +19,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models import Case as When_
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
@@ -66,6 +68,7 @@ def case_list(*, user=None) -> QuerySet[Case]:
     return (
         Case.objects.select_related("assignee", "team")
         .prefetch_related("tags", Prefetch("sla_clocks", queryset=clocks))
+        .alias(_breached_clock=Subquery(_case_clocks("breached").values("pk")[:1]))
         .annotate(
             next_due_at=Subquery(
                 _case_clocks()
@@ -73,7 +76,11 @@ def case_list(*, user=None) -> QuerySet[Case]:
                 .order_by("due_at")
                 .values("due_at")[:1]
             ),
-            is_breached=Exists(_case_clocks("breached")),
+            # A scalar subquery, not EXISTS: PostgreSQL would hash an EXISTS over every
+            # breached clock on each request; this probes the index for the page's rows.
+            is_breached=ExpressionWrapper(
+                Q(_breached_clock__isnull=False), output_field=BooleanField()
+            ),
             priority_rank=priority_rank_expression(),
         )
     )
