@@ -1,11 +1,13 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from . import views
 
 app_name = "sourcing"
 
 urlpatterns = [
-    path("", views.builder, name="builder"),
+    path("", RedirectView.as_view(pattern_name="sourcing:builder"), name="home"),
+    path("shortlists/", views.builder, name="builder"),
     path("shortlists/<int:pk>/", views.shortlist_page, name="shortlist"),
     path("shortlists/<int:pk>/invite/", views.shortlist_invite, name="invite"),
     path("shortlists/<int:pk>/explain/", views.shortlist_explain, name="explain"),

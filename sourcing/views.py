@@ -54,6 +54,10 @@ THRESHOLD_GROUPS = [
 ]
 
 
+def _shown(value):
+    return ", ".join(map(str, value)) if isinstance(value, list) else value
+
+
 def _shortlist_context(shortlist: Shortlist, **extra) -> dict:
     entries = list(shortlist.entries.select_related("freelancer__agency").order_by("rank"))
     invited = selectors.invited_freelancer_ids(
@@ -209,7 +213,7 @@ def thresholds(request):
             "event": event,
             "version": (event.after or {}).get("version"),
             "rows": [
-                {"field": labels.get(name, name), "before": before, "after": after}
+                {"field": labels.get(name, name), "before": _shown(before), "after": _shown(after)}
                 for name, (before, after) in event.changes.items()
                 if name != "version"
             ],

@@ -79,7 +79,7 @@ class SourcingRules(models.Model):
         help_text="A job that ended exactly this many days ago still counts.",
     )
     min_english_level = models.PositiveSmallIntegerField(
-        choices=EnglishLevel.choices, default=EnglishLevel.CONVERSATIONAL
+        "minimum English level", choices=EnglishLevel.choices, default=EnglishLevel.CONVERSATIONAL
     )
     writing_min_english_level = models.PositiveSmallIntegerField(
         "minimum English for writing jobs",

@@ -48,6 +48,8 @@ def sourcing_rules_update(*, actor, values: dict, note: str = "") -> SourcingRul
     merged = {**base, **values}
     for name in CATEGORY_LISTS:
         merged[name] = _canonical_categories(name, merged[name])
+        if set(merged[name]) == set(base[name]):  # order carries no meaning
+            merged[name] = base[name]
     if current is not None and merged == base:
         return current
     new = SourcingRules(

@@ -45,15 +45,23 @@ def test_build_invite_and_explain_in_the_browser_src_5(
     assert "/sourcing/shortlists/" in page.url  # htmx pushed the saved shortlist's URL
     assert page.locator(".funnel li").count() == 11
     first_name = page.locator(".cand-name").first.inner_text()
-    page.locator("button:has-text('Invite')").first.click()
+    page.locator("td[data-label=Invite] button").first.click()
     page.wait_for_selector(".flash-success")
     assert "Invited 1 freelancer(s) to job JOB-E2E-1" in page.locator(".flash-success").inner_text()
     page.fill("input[name=freelancer]", "DEMO-FL-005")
     page.click("text=Explain")
     page.wait_for_selector("#explain-" + page.url.rstrip("/").split("/")[-1] + " p")
+    page.evaluate("window.scrollTo(0, 0)")
     page.screenshot(path=str(SHOTS / "sourcing-builder.png"), full_page=True)
     page.set_viewport_size({"width": 390, "height": 844})
+    page.evaluate("window.scrollTo(0, 0)")
     page.screenshot(path=str(SHOTS / "sourcing-builder-390.png"), full_page=True)
+    for n, top in enumerate((1200, 2400)):  # readable slices of the long phone page
+        page.screenshot(
+            path=str(SHOTS / f"sourcing-builder-390-part{n + 1}.png"),
+            full_page=True,
+            clip={"x": 0, "y": top, "width": 390, "height": 1200},
+        )
     assert first_name
 
     page.set_viewport_size({"width": 1280, "height": 900})

@@ -27,8 +27,9 @@ def test_nav_entries_by_role(agent, lead):
 def test_builder_builds_with_htmx_and_pushes_the_url_src_5(client, agent):
     add(row("A", jss=97, badges=["top_rated_plus"]), row("B", jss=60))
     client.force_login(agent)
-    assert client.get("/sourcing/").status_code == 200
-    response = client.post("/sourcing/", CRITERIA, HTTP_HX_REQUEST="true")
+    assert client.get("/sourcing/").status_code == 302
+    assert client.get("/sourcing/shortlists/").status_code == 200
+    response = client.post("/sourcing/shortlists/", CRITERIA, HTTP_HX_REQUEST="true")
     assert response.status_code == 200
     shortlist = Shortlist.objects.get()
     assert response["HX-Push-Url"] == f"/sourcing/shortlists/{shortlist.pk}/"
@@ -40,9 +41,9 @@ def test_builder_builds_with_htmx_and_pushes_the_url_src_5(client, agent):
 
 def test_builder_without_htmx_redirects_and_shows_errors(client, agent):
     client.force_login(agent)
-    response = client.post("/sourcing/", CRITERIA)
+    response = client.post("/sourcing/shortlists/", CRITERIA)
     assert response.status_code == 302
-    bad = client.post("/sourcing/", {**CRITERIA, "skills": ""}, HTTP_HX_REQUEST="true")
+    bad = client.post("/sourcing/shortlists/", {**CRITERIA, "skills": ""}, HTTP_HX_REQUEST="true")
     assert bad["HX-Retarget"] == "#criteria"
     assert "This field is required" in bad.content.decode()
 
