@@ -205,7 +205,8 @@ class Case(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [
-            models.Index(fields=["status", "kind"]),
+            # The case list filters by status and kind and shows the newest first.
+            models.Index(fields=["status", "kind", "-created_at"], name="esc_case_status_kind_new"),
             models.Index(fields=["assignee", "status"]),
             models.Index(fields=["team", "status"]),
         ]
