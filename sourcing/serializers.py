@@ -193,7 +193,10 @@ class CriteriaSerializer(serializers.Serializer):
         child=serializers.CharField(max_length=2), required=False, default=list
     )
     regions = serializers.ListField(
-        child=serializers.ChoiceField(Region.choices), required=False, default=list
+        child=serializers.CharField(max_length=20),
+        required=False,
+        default=list,
+        help_text="Region codes: " + ", ".join(Region.values),
     )
     budget = serializers.DecimalField(
         max_digits=12, decimal_places=2, min_value=0, required=False, allow_null=True
@@ -348,8 +351,17 @@ class ExplainSerializer(serializers.Serializer):
 
 
 # Thresholds ---------------------------------------------------------------------------------
+ENGLISH_HELP = "1 basic, 2 conversational, 3 fluent, 4 native"
+
+
 class SourcingRulesSerializer(serializers.ModelSerializer):
     created_by = serializers.StringRelatedField()
+    min_english_level = serializers.IntegerField(
+        min_value=1, max_value=4, required=False, help_text=ENGLISH_HELP
+    )
+    writing_min_english_level = serializers.IntegerField(
+        min_value=1, max_value=4, required=False, help_text=ENGLISH_HELP
+    )
 
     class Meta:
         model = SourcingRules
