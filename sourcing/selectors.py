@@ -382,25 +382,44 @@ def funnel_counts(
     def prefix(k: int) -> list[Q]:
         return [c for c in (conditions[r] for r in RULE_IDS[: k + 1]) if c is not True]
 
-    def count(k: int, scope: list[Q]) -> Count:
-        extra = [c for c in prefix(k) if c not in scope]
-        return Count("pk", filter=_and(extra)) if extra else Count("pk")
+    def count(k: int) -> Count:
+        return Count("pk", filter=_and(prefix(k))) if prefix(k) else Count("pk")
 
     whole = {"total": Count("pk")}
-    whole.update({f"k{k}": count(k, []) for k in range(split)})
+    whole.update({f"k{k}": count(k) for k in range(split)})
     counts = Freelancer.objects.aggregate(**whole)
-    scope = prefix(split)
-    narrow = {f"k{k}": count(k, scope) for k in range(split, len(RULE_IDS))}
-    first_set = rule_sets(criteria, rules, job, as_of)[RULE_IDS[split]]
-    counts.update(
-        Freelancer.objects.filter(InIdSet(F("pk"), first_set), *scope[:-1]).aggregate(**narrow)
-    )
     total = counts.pop("total")
+    remaining = [counts[f"k{k}"] for k in range(split)]
+
+    # From the first set rule on: the rows in that rule's set that pass the earlier rules,
+    # grouped by the first later rule they fail (each rule's set is hashed once).
+    scope = prefix(split)[:-1]
+    later = [r for r in RULE_IDS[split + 1 :] if conditions[r] is not True]
+    first_failed = Case(
+        *[When(**{f"ok_{r}": False}, then=Value(RULE_IDS.index(r))) for r in later],
+        default=Value(-1),
+        output_field=IntegerField(),
+    )
+    rows = (
+        Freelancer.objects.filter(
+            InIdSet(F("pk"), rule_sets(criteria, rules, job, as_of)[RULE_IDS[split]]), *scope
+        )
+        .annotate(**{f"ok_{r}": _flag(conditions[r]) for r in later})
+        .annotate(first_failed=first_failed)
+        .order_by()
+        .values("first_failed")
+        .annotate(n=Count("*"))
+    )
+    failed_at = {row["first_failed"]: row["n"] for row in rows}
+    left = sum(failed_at.values())
+    for k in range(split, len(RULE_IDS)):
+        left -= failed_at.get(k, 0) if k > split else 0
+        remaining.append(left)
+
     funnel, previous = [], total
-    for k, rule in enumerate(RULE_IDS):
-        remaining = counts[f"k{k}"]
-        funnel.append({"rule": rule, "removed": previous - remaining, "remaining": remaining})
-        previous = remaining
+    for rule, left in zip(RULE_IDS, remaining, strict=True):
+        funnel.append({"rule": rule, "removed": previous - left, "remaining": left})
+        previous = left
     return total, funnel
 
 
