@@ -110,6 +110,8 @@ def case_context(request, case, *, forms=None, errors=None, preview=None, panel_
             req.shareable = services.contact_info_shareable(request=req)
     checklist = list(case.checklist.select_related("done_by").order_by("position", "id"))
     forms = {name: cls() for name, cls in FORM_CLASSES.items()} | (forms or {})
+    if not forms["assign"].is_bound and case.assignee_id:
+        forms["assign"] = AssignForm(initial={"assignee": case.assignee.username})
     if user.team_id:
         forms["assign"].fields["assignee"].queryset = (
             forms["assign"].fields["assignee"].queryset.filter(team=user.team_id)

@@ -643,3 +643,9 @@ def test_navigation_and_dashboard_widgets_by_role(client, make_case, agent, lead
     assert 'href="/breaches/"' in page
     assert "Breaches to acknowledge" in page
     assert CaseEvent.objects.exists()
+
+
+def test_assign_form_shows_the_current_assignee(client, make_case, agent, lead):
+    case = case_claim(case=make_case(), agent=agent)
+    page = _login(client, lead).get(f"/cases/{case.reference}/").content.decode()
+    assert f'<option value="{agent.username}" selected>' in page
