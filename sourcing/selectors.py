@@ -94,19 +94,35 @@ class ResolvedJob:
 
 
 def resolve_job(criteria: JobCriteria) -> ResolvedJob:
-    category = Category.objects.filter(name__iexact=criteria.category).first()
-    subcategory = None
-    if category and criteria.subcategory:
-        subcategory = Subcategory.objects.filter(
-            category=category, name__iexact=criteria.subcategory
-        ).first()
+    category_id, subcategory_id = -1, None
+    if criteria.subcategory:
+        found = (
+            Subcategory.objects.filter(
+                category__name__iexact=criteria.category, name__iexact=criteria.subcategory
+            )
+            .values_list("category_id", "pk")
+            .first()
+        )
+        category_id, subcategory_id = found or (-1, -1)
+    else:
+        category_id = (
+            Category.objects.filter(name__iexact=criteria.category)
+            .values_list("pk", flat=True)
+            .first()
+            or -1
+        )
     skills = Skill.objects.filter(normalized__in=[normalize_term(s) for s in criteria.skills])
-    keywords = Keyword.objects.filter(normalized__in=[normalize_term(k) for k in criteria.keywords])
+    keyword_ids: tuple[int, ...] = ()
+    if criteria.keywords:
+        keywords = Keyword.objects.filter(
+            normalized__in=[normalize_term(k) for k in criteria.keywords]
+        )
+        keyword_ids = tuple(sorted(keywords.values_list("pk", flat=True)))
     return ResolvedJob(
-        category_id=category.pk if category else -1,
-        subcategory_id=subcategory.pk if subcategory else None,
+        category_id=category_id,
+        subcategory_id=subcategory_id,
         skill_ids=tuple(sorted(skills.values_list("pk", flat=True))),
-        keyword_ids=tuple(sorted(keywords.values_list("pk", flat=True))),
+        keyword_ids=keyword_ids,
     )
 
 
@@ -176,6 +192,7 @@ def rule_conditions(
     as_of: dt.datetime,
     *,
     correlated: bool = False,
+    sets: dict[str, QuerySet] | None = None,
 ) -> dict[str, Q | bool]:
     """Per rule, the condition a freelancer row must meet (``True``: nothing to check).
 
@@ -184,7 +201,8 @@ def rule_conditions(
     """
     cooldown_from = as_of - dt.timedelta(days=rules.invite_cooldown_days)
     conditions: dict[str, Q | bool] = {}
-    for rule, ids in rule_sets(criteria, rules, job, as_of).items():
+    sets = sets if sets is not None else rule_sets(criteria, rules, job, as_of)
+    for rule, ids in sets.items():
         if correlated and "n" not in ids.query.annotations:
             conditions[rule] = Q(Exists(ids.filter(freelancer_id=OuterRef("pk"))))
         else:
@@ -288,6 +306,7 @@ def evaluated_pool(
     job: ResolvedJob | None = None,
     flags: str | None = "correlated",
     observed: bool = True,
+    sets: dict[str, QuerySet] | None = None,
 ) -> QuerySet[Freelancer]:
     """Every freelancer annotated with the score and, as asked, ``ok_<rule>`` flags
     (``"correlated"`` for a few rows, ``"set"`` for whole-pool scans) and observed values."""
@@ -297,7 +316,9 @@ def evaluated_pool(
     qs = Freelancer.objects.annotate(skill_matches=skill_matches)
     qs = qs.annotate(score=_score(rules, F("skill_matches")))
     if flags:
-        conditions = rule_conditions(criteria, rules, job, as_of, correlated=flags == "correlated")
+        conditions = rule_conditions(
+            criteria, rules, job, as_of, correlated=flags == "correlated", sets=sets
+        )
         qs = qs.annotate(**{f"ok_{rule}": _flag(conditions[rule]) for rule in RULE_IDS})
     if observed:
         last_skill_job = (
@@ -337,16 +358,17 @@ def eligible_pool(
     recent work and only then reads their rows for the column rules.
     """
     job = job or resolve_job(criteria)
-    sets = list(rule_sets(criteria, rules, job, as_of).values())
+    by_rule = rule_sets(criteria, rules, job, as_of)
+    sets = list(by_rule.values())
     candidates = sets[0].intersection(*sets[1:]) if len(sets) > 1 else sets[0]
-    conditions = rule_conditions(criteria, rules, job, as_of)
+    conditions = rule_conditions(criteria, rules, job, as_of, sets=by_rule)
     wheres = [
         condition
         for rule, condition in conditions.items()
         if condition is not True and rule not in SET_RULES
     ]
     return (
-        evaluated_pool(criteria, rules, as_of, job=job)
+        evaluated_pool(criteria, rules, as_of, job=job, sets=by_rule)
         .filter(InIdSet(F("pk"), candidates), *wheres)
         .order_by("-score", "pk")
     )
