@@ -264,3 +264,26 @@ def test_import_pages_are_for_leads_src_1(client, agent):
     client.force_login(agent)
     assert client.get("/sourcing/import/").status_code == 403
     assert upload(client, b"external_id,name\n").status_code == 403
+
+
+@pytest.mark.celery_worker
+def test_csv_import_runs_in_a_real_celery_worker_src_1(celery_processes, lead, client, settings):
+    import uuid
+
+    from tests.conftest import wait_until
+
+    queue = f"sourcing-{uuid.uuid4().hex[:8]}"
+    settings.SOURCING_IMPORT_QUEUE = queue
+    worker = celery_processes(queues=[queue], extra_env={"MEDIA_ROOT": str(settings.MEDIA_ROOT)})
+    client.force_login(lead)
+    upload(client, to_csv([row(f"W{i}") for i in range(30)]))
+    job = ImportJob.objects.get()
+    try:
+        wait_until(
+            lambda: ImportJob.objects.filter(pk=job.pk, status="succeeded").exists(),
+            timeout=90,
+            message="the worker to import the CSV",
+        )
+    except AssertionError:
+        raise AssertionError("worker log:\n" + worker.output()[-4000:]) from None
+    assert Freelancer.objects.count() == 30
