@@ -424,7 +424,7 @@ def measure_shortlist(label: str, **criteria_fields) -> dict:
         f"   ratio engine / raw SQL: {engine_ms / raw_ms:.2f}x (goal <= 1.5x); "
         f"absolute goal <= 300 ms: {'met' if engine_ms <= 300 else 'NOT met'}"
     )
-    print(f"   funnel over the whole pool (one aggregate query): {funnel_ms:8.1f} ms median of 5")
+    print(f"   funnel over the whole pool (two aggregate queries): {funnel_ms:8.1f} ms median of 5")
     return {"same": same_set and same_top, "engine": engine_ms, "raw": raw_ms}
 
 
