@@ -244,6 +244,11 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
         "CaseKindEnum": "escalations.models.cases.Kind",
+        "CaseStatusEnum": "escalations.models.cases.Status",
+        "ContactRequestStatusEnum": "escalations.models.macros.ContactRequestStatus",
+        "ImportJobStatusEnum": "sourcing.models.imports.ImportJob.Status",
+        "ChatMessageStatusEnum": "core.models.notifications.ChatMessage.Status",
+        "EmailStatusEnum": "core.models.notifications.EmailStatus",
     },
 }
 

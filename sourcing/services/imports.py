@@ -36,6 +36,7 @@ from ..models import (
     Skill,
 )
 from .validation import (
+    FREELANCER_COLUMNS,
     MAX_API_ROWS,
     Lookups,
     RowErrors,
@@ -47,23 +48,7 @@ logger = logging.getLogger(__name__)
 CHUNK = 2000
 PROGRESS_EVERY = 500
 
-FREELANCER_CSV_COLUMNS = [
-    "external_id",
-    "name",
-    "title",
-    "agency",
-    "jss",
-    "badges",
-    "english_level",
-    "country",
-    "region",
-    "hourly_rate",
-    "total_hours",
-    "skills",
-    "keywords",
-    "jobs",
-    "invitations",
-]
+FREELANCER_CSV_COLUMNS = FREELANCER_COLUMNS
 AGENCY_CSV_COLUMNS = ["external_id", "name", "jss", "dispute_count", "is_premium", "country"]
 FREELANCER_SCALARS = [
     "name",

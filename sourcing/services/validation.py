@@ -27,7 +27,7 @@ BADGES = {
     "expert_vetted": "is_premium",
 }
 COUNTRY_RE = re.compile(r"^[A-Z]{2}$")
-FREELANCER_FIELDS = {
+FREELANCER_COLUMNS = [
     "external_id",
     "name",
     "title",
@@ -43,7 +43,8 @@ FREELANCER_FIELDS = {
     "keywords",
     "jobs",
     "invitations",
-}
+]
+FREELANCER_FIELDS = frozenset(FREELANCER_COLUMNS)
 AGENCY_FIELDS = {"external_id", "name", "jss", "dispute_count", "is_premium", "country"}
 
 
