@@ -152,7 +152,7 @@ def cmd_test(extra: list[str]) -> int:
     ensure_venv()
     ensure_dependencies()
     say("Running ruff")
-    lint = subprocess.run([str(BIN / "ruff"), "check", "."], cwd=ROOT)
+    lint = subprocess.run([str(BIN / "ruff"), "check", "--no-cache", "."], cwd=ROOT)
     say("Running the test suite")
     tests = subprocess.run([str(BIN / "pytest"), *extra], cwd=ROOT)
     return tests.returncode or lint.returncode

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from core.notifications import chat_announce, notify
 from django.db import transaction
 from django.utils import timezone
 
 from core.errors import Conflict, Forbidden, IllegalTransition, InvalidInput, NotFound
+from core.notifications import chat_announce, notify
 from core.services import audit_record, snapshot
 
 from ..models import Case, ChecklistItem, EventKind, Status

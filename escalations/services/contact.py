@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from core.notifications import notify
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from core.errors import Conflict, Forbidden, InvalidInput
 from core.models import User
+from core.notifications import notify
 from core.services import audit_record, snapshot
 
 from ..models import Case, ContactInfoRequest, ContactRequestStatus, EventKind, Party
