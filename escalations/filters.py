@@ -61,6 +61,10 @@ class CaseFilter(django_filters.FilterSet):
         return queryset.exclude(closed) if value else queryset.filter(closed)
 
 
+# Orderable names whose value may be NULL (annotations included).
+NULLABLE_ORDERING = {"next_due_at"} | {f.name for f in Case._meta.concrete_fields if f.null}
+
+
 class CaseOrderingFilter(OrderingFilter):
     """Adds ``ordering=urgency`` (TEAM-1: nearest due first) and keeps empty due times last."""
 
@@ -83,9 +87,14 @@ class CaseOrderingFilter(OrderingFilter):
             name = term.lstrip("-")
             if name == "priority":
                 name = "priority_rank"
+            # NULLS LAST only where a value can be missing: on a NOT NULL column it would
+            # stop PostgreSQL from reading the (status, kind, -created_at) index in order.
+            nulls_last = True if name in NULLABLE_ORDERING else None
             expr = F(name)
             terms.append(
-                expr.desc(nulls_last=True) if term.startswith("-") else expr.asc(nulls_last=True)
+                expr.desc(nulls_last=nulls_last)
+                if term.startswith("-")
+                else expr.asc(nulls_last=nulls_last)
             )
         return queryset.order_by(*terms, "-id")
 

@@ -256,6 +256,75 @@ def test_case_list_query_count_independent_of_rows(agent_api, many_cases):
     assert len(small.captured_queries) == len(big.captured_queries)
 
 
+LIST_FIELDS = [
+    "reference",
+    "url",
+    "title",
+    "kind",
+    "status",
+    "priority",
+    "segment",
+    "client_name",
+    "client_company",
+    "assignee",
+    "team",
+    "tags",
+    "created_at",
+    "updated_at",
+    "next_due_at",
+    "is_breached",
+]
+
+
+def test_list_representation_is_the_slim_case_api_1(agent_api, many_cases, agent):
+    """API-1: list rows carry what a queue needs; the full case stays on the detail URL."""
+    claimed = next(c for c in many_cases if c.assignee_id == agent.pk)
+    r = agent_api.get("/api/v1/cases/?page_size=100")
+    assert r.status_code == 200, r.content
+    rows = {row["reference"]: row for row in r.json()["results"]}
+    assert len(rows) == 30
+    assert all(list(row) == LIST_FIELDS for row in rows.values())
+    row = rows[claimed.reference]
+    assert row["url"] == claimed.get_absolute_url()
+    assert row["assignee"] == "agent" and row["team"] == agent.team_id
+    assert row["segment"] == "enterprise" and row["status"] == "claimed"
+    assert sorted(row["tags"]) == ["t1", "vip"] and row["is_breached"] is False
+    unclaimed = next(r for r in rows.values() if r["status"] == "new")
+    assert unclaimed["assignee"] is None and unclaimed["next_due_at"]
+    full = agent_api.get(f"/api/v1/cases/{claimed.reference}/").json()
+    for name in ("reference", "title", "kind", "status", "priority", "created_at", "next_due_at"):
+        assert row[name] == full[name], name
+    assert full["assignee"]["username"] == "agent" and "clocks" in full
+
+
+def test_list_fast_representation_equals_declared_fields_api_1(many_cases, settings):
+    """The hand-built list row is exactly what DRF's generic field loop gives."""
+    from django.utils import timezone
+    from rest_framework import serializers
+
+    from escalations.selectors import case_summaries
+    from escalations.serializers import CaseListSerializer
+
+    with timezone.override("America/Los_Angeles"):
+        serializer = CaseListSerializer()
+        for case in case_summaries().order_by("-created_at", "-id"):
+            generic = serializers.ModelSerializer.to_representation(serializer, case)
+            assert serializer.to_representation(case) == dict(generic)
+    assert list(CaseListSerializer().fields) == LIST_FIELDS
+
+
+def test_list_schema_documents_list_representation_api_1(admin_api):
+    schema = admin_api.get("/api/schema/?format=json")
+    assert schema.status_code == 200
+    spec = schema.json()
+    listing = spec["paths"]["/api/v1/cases/"]["get"]["responses"]["200"]
+    ref = listing["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
+    item = spec["components"]["schemas"][ref]["properties"]["results"]["items"]["$ref"]
+    props = spec["components"]["schemas"][item.rsplit("/", 1)[-1]]["properties"]
+    assert list(props) == LIST_FIELDS
+    assert props["tags"]["type"] == "array" and props["assignee"]["nullable"] is True
+
+
 def test_patch_calls_and_contact_attempts_esc_1(agent_api, make_case, agent):
     case = case_claim(case=make_case(kind=Kind.UNRESPONSIVE_FREELANCER), agent=agent)
     r = agent_api.patch(ref_url(case), {"priority": "urgent", "tags": ["vip"], "reason": "CEO"})
