@@ -10,7 +10,6 @@ from django.db.models import (
     Count,
     Exists,
     ExpressionWrapper,
-    F,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -25,7 +24,7 @@ from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
 from core.errors import NotFound
-from core.models import SlaClock
+from core.models import SlaClock, User
 
 from .models import (
     PRIORITY_RANK,
@@ -113,7 +112,7 @@ CASE_SUMMARY_FIELDS = (
 
 def case_summaries(*, user=None) -> QuerySet[Case]:
     """The case list API's rows: only the summary columns, the assignee's username (a
-    joined column, no User object) and the tags (one prefetch); next due time and breach
+    column, no User object) and the tags (one prefetch); next due time and breach
     flag are subqueries on the clock index.
 
     One statement for the page plus one for the tags, whatever the page size, and no
@@ -121,7 +120,13 @@ def case_summaries(*, user=None) -> QuerySet[Case]:
     """
     return (
         _case_annotated()
-        .annotate(assignee_username=F("assignee__username"))
+        # A scalar subquery, not a join: COUNT(*) drops it and stays an index-only scan
+        # of (status, kind, -created_at); a join kept the count on the heap (1.4 -> 8 ms).
+        .annotate(
+            assignee_username=Subquery(
+                User.objects.filter(pk=OuterRef("assignee_id")).values("username")[:1]
+            )
+        )
         .only(*CASE_SUMMARY_FIELDS)
         .prefetch_related(
             Prefetch("tags", queryset=Tag.objects.only("id", "name"), to_attr="summary_tags")
