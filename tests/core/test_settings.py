@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,8 @@ def _django_check(env_overrides: dict, *args: str) -> subprocess.CompletedProces
         for k, v in os.environ.items()
         if k not in {"DATABASE_URL", "SECRET_KEY", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     }
+    # A fresh VAR_DIR: an empty, unmigrated database, as on a new machine or in CI.
+    env["VAR_DIR"] = tempfile.mkdtemp(prefix="escdesk-check-")
     env.update(env_overrides)
     return subprocess.run(
         [sys.executable, "manage.py", "check", *args],
