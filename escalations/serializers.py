@@ -135,19 +135,23 @@ class CaseSerializer(serializers.ModelSerializer):
 
 
 class TagNamesField(serializers.Field):
-    """The case's tag names, from ``summary_tags`` (``selectors.case_summaries``) when
-    prefetched there: a plain list, no related manager built per row."""
+    """The case's tag names: ``summary_tag_names`` when ``selectors.case_summaries``
+    selected them (PostgreSQL), else the (prefetched) tags."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("read_only", True)
         super().__init__(**kwargs)
 
     def get_attribute(self, instance):
-        tags = getattr(instance, "summary_tags", None)
-        return tags if tags is not None else instance.tags.all()
+        return _tag_names(instance)
 
     def to_representation(self, value):
-        return [tag.name for tag in value]
+        return list(value)
+
+
+def _tag_names(case) -> list[str]:
+    names = getattr(case, "summary_tag_names", None)
+    return names if names is not None else [tag.name for tag in case.tags.all()]
 
 
 extend_schema_field({"type": "array", "items": {"type": "string"}})(TagNamesField)
@@ -233,9 +237,6 @@ class CaseListSerializer(serializers.ModelSerializer):
         tz = self.__dict__.get("_tz")
         if tz is None:
             tz = self.__dict__["_tz"] = self.fields["created_at"].default_timezone()
-        tags = getattr(instance, "summary_tags", None)
-        if tags is None:
-            tags = instance.tags.all()
         return {
             "reference": instance.reference,
             "url": self.fields["url"].to_representation(instance.reference),
@@ -248,7 +249,7 @@ class CaseListSerializer(serializers.ModelSerializer):
             "client_company": instance.client_company,
             "assignee": instance.assignee_username,
             "team": instance.team_id,
-            "tags": [tag.name for tag in tags],
+            "tags": _tag_names(instance),
             "created_at": _iso_datetime(instance.created_at, tz),
             "updated_at": _iso_datetime(instance.updated_at, tz),
             "next_due_at": _iso_datetime(instance.next_due_at, tz),
