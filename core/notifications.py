@@ -18,7 +18,7 @@ import requests
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Model
 from django.utils import timezone
 
@@ -57,41 +57,118 @@ def _target_of(target: Model | None) -> tuple[int | None, str]:
     return ContentType.objects.get_for_model(target).pk, str(target.pk)
 
 
-def notifications_create_bulk(specs: Iterable[NotificationSpec]) -> list[Notification]:
-    """Insert notifications in one statement and queue their emails on commit.
+_COLUMNS = (
+    "recipient_id",
+    "kind",
+    "title",
+    "body",
+    "url",
+    "target_type_id",
+    "target_id",
+    "created_at",
+    "email_status",
+    "email_error",
+)
 
-    Call inside the caller's transaction; nothing is sent unless it commits.
+
+def _rows(specs: Iterable[NotificationSpec], users: dict | None = None) -> list[tuple]:
+    """Plain tuples in ``_COLUMNS`` order: active recipients only, lengths capped.
+
+    ``users``, if given, collects the recipients by primary key.
     """
     email_on = NotificationSettings.current().email_enabled
-    rows = []
     now = timezone.now()
+    pending, none = EmailStatus.PENDING.value, EmailStatus.NONE.value
+    rows = []
     for spec in specs:
         recipient = spec.recipient
         if recipient is None or recipient.pk is None or not recipient.is_active:
             continue
         wants_email = spec.email and email_on and bool(recipient.email)
+        if users is not None:
+            users[recipient.pk] = recipient
         rows.append(
-            Notification(
-                recipient=recipient,
-                kind=spec.kind[:50],
-                title=spec.title[:255],
-                body=spec.body,
-                url=spec.url[:500],
-                target_type_id=spec.target_type_id,
-                target_id=spec.target_id,
-                created_at=now,
-                email_status=EmailStatus.PENDING if wants_email else EmailStatus.NONE,
+            (
+                recipient.pk,
+                spec.kind[:50],
+                spec.title[:255],
+                spec.body,
+                spec.url[:500],
+                spec.target_type_id,
+                spec.target_id,
+                now,
+                pending if wants_email else none,
+                "",
             )
         )
-    if not rows:
-        return []
-    Notification.objects.bulk_create(rows, batch_size=2000)
-    pending = [row.pk for row in rows if row.email_status == EmailStatus.PENDING]
-    if pending and all(pk is not None for pk in pending):
-        for start in range(0, len(pending), EMAIL_BATCH):
-            chunk = pending[start : start + EMAIL_BATCH]
-            _on_commit(lambda chunk=chunk: _queue_emails(chunk))
     return rows
+
+
+def _queue_pending_emails(ids: list[int]) -> None:
+    for start in range(0, len(ids), EMAIL_BATCH):
+        chunk = ids[start : start + EMAIL_BATCH]
+        _on_commit(lambda chunk=chunk: _queue_emails(chunk))
+
+
+def _copy_rows(rows: list[tuple]) -> list[int]:
+    """PostgreSQL: take ids from the sequence, then COPY the rows in (two round trips)."""
+    table = Notification._meta.db_table
+    names = ", ".join(connection.ops.quote_name(c) for c in ("id", *_COLUMNS))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            [table, len(rows)],
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+        quoted = connection.ops.quote_name(table)
+        with cursor.cursor.copy(f"COPY {quoted} ({names}) FROM STDIN") as copy:
+            for pk, row in zip(ids, rows, strict=True):
+                copy.write_row((pk, *row))
+    return ids
+
+
+def notifications_insert_bulk(specs: Iterable[NotificationSpec]) -> int:
+    """Insert many notifications without building model instances; return how many.
+
+    For large fan-outs (the SLA sweep): COPY on PostgreSQL, ``bulk_create`` elsewhere.
+    Emails are queued on commit as ``notifications_create_bulk`` does. Call inside the
+    caller's transaction; nothing is sent unless it commits.
+    """
+    rows = _rows(specs)
+    if not rows:
+        return 0
+    if connection.vendor != "postgresql":
+        return len(_create(rows, {}))
+    ids = _copy_rows(rows)
+    status = _COLUMNS.index("email_status")
+    _queue_pending_emails(
+        [pk for pk, row in zip(ids, rows, strict=True) if row[status] == EmailStatus.PENDING]
+    )
+    return len(rows)
+
+
+def _create(rows: list[tuple], users: dict) -> list[Notification]:
+    objects = []
+    for row in rows:
+        notification = Notification(**dict(zip(_COLUMNS, row, strict=True)))
+        if row[0] in users:
+            notification.recipient = users[row[0]]
+        objects.append(notification)
+    Notification.objects.bulk_create(objects, batch_size=2000)
+    pending = [n.pk for n in objects if n.email_status == EmailStatus.PENDING]
+    if pending and all(pk is not None for pk in pending):
+        _queue_pending_emails(pending)
+    return objects
+
+
+def notifications_create_bulk(specs: Iterable[NotificationSpec]) -> list[Notification]:
+    """Insert notifications in one statement and queue their emails on commit.
+
+    Call inside the caller's transaction; nothing is sent unless it commits.
+    """
+    users: dict = {}
+    rows = _rows(specs, users)
+    return _create(rows, users) if rows else []
 
 
 def _queue_emails(ids: list[int]) -> None:

@@ -64,6 +64,7 @@ from typing import NamedTuple
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, connection, transaction
+from django.db.models.base import ModelState
 from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -79,7 +80,7 @@ from .models import (
     Team,
     User,
 )
-from .notifications import NotificationSpec, chat_announce, notifications_create_bulk
+from .notifications import NotificationSpec, chat_announce, notifications_insert_bulk
 from .services import audit_record, snapshot
 
 log = logging.getLogger(__name__)
@@ -440,43 +441,49 @@ _FIELDS = ["id", "content_type_id", "object_id", "metric", "due_at"]
 
 
 def _claim_sql(kind: str, vendor: str) -> str:
-    lock = " FOR UPDATE SKIP LOCKED" if vendor == "postgresql" else ""
+    """The claim statement of one batch.
+
+    Parameters, in order: SQLite ``[warned_at (warn only), now, limit]``; PostgreSQL
+    ``[now, limit, warned_at (warn only), audit at, audit target type, warned_at (warn only)]``.
+    """
     if kind == "breach":
-        inner = (
-            "SELECT id FROM core_slaclock WHERE state = 'running' AND due_at <= %s "
-            f"ORDER BY due_at LIMIT %s{lock}"
-        )
-        assign = "state = 'breached', breached_at = due_at"
-        guard = "state = 'running'"
+        due = "state = 'running' AND due_at <= %s ORDER BY due_at"
     else:
-        inner = (
-            "SELECT id FROM core_slaclock WHERE state = 'running' AND warned_at IS NULL "
-            f"AND warn_at <= %s ORDER BY warn_at LIMIT %s{lock}"
-        )
-        assign = "warned_at = %s"
-        guard = "state = 'running' AND warned_at IS NULL"
-    update = (
-        f"UPDATE core_slaclock SET {assign} WHERE id IN ({inner}) AND {guard} "
-        f"RETURNING {_RETURNING}"
-    )
+        due = "state = 'running' AND warned_at IS NULL AND warn_at <= %s ORDER BY warn_at"
     if vendor != "postgresql":
-        return update
-    # PostgreSQL: write the audit rows in the same statement (one round trip, set-based).
-    action = "sla_clock.breached" if kind == "breach" else "sla_clock.warned"
-    after = (
-        "jsonb_build_object('state', 'breached', 'breached_at', claimed.due_at)"
-        if kind == "breach"
-        else "jsonb_build_object('state', 'running', 'warned_at', %s::timestamptz)"
-    )
-    before = (
-        "jsonb_build_object('state', 'running')"
-        if kind == "breach"
-        else "jsonb_build_object('state', 'running', 'warned_at', NULL)"
-    )
+        if kind == "breach":
+            assign, guard = "state = 'breached', breached_at = due_at", "state = 'running'"
+        else:
+            assign, guard = "warned_at = %s", "state = 'running' AND warned_at IS NULL"
+        return (
+            f"UPDATE core_slaclock SET {assign} WHERE id IN "
+            f"(SELECT id FROM core_slaclock WHERE {due} LIMIT %s) AND {guard} "
+            f"RETURNING {_RETURNING}"
+        )
+    # PostgreSQL: one statement per batch. Lock the due rows through the partial index
+    # (SKIP LOCKED: an overlapping sweep takes the others), update them by ctid (a row we
+    # hold locked cannot move, so no second index descent), and write one audit row per
+    # clock from the RETURNING rows, its JSON built in SQL.
+    if kind == "breach":
+        assign = "state = 'breached', breached_at = c.due_at"
+        guard = "c.state = 'running'"
+        action = "sla_clock.breached"
+        before = "jsonb_build_object('state', 'running')"
+        after = "jsonb_build_object('state', 'breached', 'breached_at', claimed.due_at)"
+    else:
+        assign = "warned_at = %s"
+        guard = "c.state = 'running' AND c.warned_at IS NULL"
+        action = "sla_clock.warned"
+        before = "jsonb_build_object('state', 'running', 'warned_at', NULL)"
+        after = "jsonb_build_object('state', 'running', 'warned_at', %s::timestamptz)"
+    columns = ", ".join(f"c.{name}" for name in _FIELDS)
     return (
-        f"WITH claimed AS ({update}), audit AS ("
-        "INSERT INTO core_auditevent (at, actor_id, actor_label, action, target_type_id, "
-        "target_id, target_repr, before, after, reason) "
+        f"WITH due AS (SELECT ctid FROM core_slaclock WHERE {due} LIMIT %s "
+        "FOR UPDATE SKIP LOCKED), "
+        f"claimed AS (UPDATE core_slaclock c SET {assign} FROM due "
+        f"WHERE c.ctid = due.ctid AND {guard} RETURNING {columns}), "
+        "audit AS (INSERT INTO core_auditevent (at, actor_id, actor_label, action, "
+        "target_type_id, target_id, target_repr, before, after, reason) "
         f"SELECT %s, NULL, 'system', '{action}', %s, claimed.id::text, "
         f"claimed.metric || ' clock #' || claimed.id, {before}, {after}, 'SLA sweep' "
         f"FROM claimed) SELECT {_RETURNING} FROM claimed"
@@ -498,14 +505,11 @@ def _claim(kind: str, now: dt.datetime, limit: int) -> list[Claimed]:
     vendor = connection.vendor
     sql = _claim_sql(kind, vendor)
     db_now = connection.ops.adapt_datetimefield_value(now)
-    params: list = []
-    if kind == "warn":
-        params.append(db_now)
-    params += [db_now, limit]
+    warn = [db_now] if kind == "warn" else []
     if vendor == "postgresql":
-        params += [now, ContentType.objects.get_for_model(SlaClock).pk]
-        if kind == "warn":
-            params.append(now)
+        params = [db_now, limit, *warn, db_now, _clock_type_id(), *warn]
+    else:
+        params = [*warn, db_now, limit]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
@@ -515,6 +519,10 @@ def _claim(kind: str, now: dt.datetime, limit: int) -> list[Claimed]:
     if claimed:
         _audit_bulk(claimed, kind, now)
     return claimed
+
+
+def _clock_type_id() -> int:
+    return ContentType.objects.get_for_model(SlaClock).pk
 
 
 def _audit_bulk(claimed: list[Claimed], kind: str, now: dt.datetime) -> None:
@@ -545,11 +553,28 @@ def _audit_bulk(claimed: list[Claimed], kind: str, now: dt.datetime) -> None:
     )
 
 
+def _clock_of(row: Claimed, alias: str) -> SlaClock:
+    """A clock instance holding only the claimed columns (others deferred, as with ``only()``).
+
+    Built directly rather than through ``Model.from_db`` (which runs ``__init__`` over
+    every field and sends the init signals): about ten times cheaper per row, which
+    matters when a sweep hands thousands of clocks to the subjects' hooks.
+    """
+    clock = SlaClock.__new__(SlaClock)
+    state = ModelState()
+    state.adding = False
+    state.db = alias
+    clock._state = state
+    clock.__dict__.update(zip(_FIELDS, row, strict=True))
+    return clock
+
+
 def _notify_claimed(claimed: list[Claimed], *, kind: str, now: dt.datetime) -> int:
     """Turn claimed rows into (partially loaded) clocks and fan the notifications out."""
+    alias = connection.alias
     clocks = []
     for row in claimed:
-        clock = SlaClock.from_db(connection.alias, _FIELDS, row)
+        clock = _clock_of(row, alias)
         if kind == "breach":
             clock.state = ClockState.BREACHED
             clock.breached_at = row.due_at
@@ -652,7 +677,7 @@ def _fan_out(clocks: list[SlaClock], *, kind: str) -> int:
             )
         if team is not None:
             chat.setdefault(team.pk, (team, []))[1].append(f"{metric} on {label}")
-    created = notifications_create_bulk(specs)
+    created = notifications_insert_bulk(specs)
     for team, lines in chat.values():
         shown = lines[:CHAT_LIST_LIMIT]
         more = len(lines) - len(shown)
@@ -663,7 +688,7 @@ def _fan_out(clocks: list[SlaClock], *, kind: str) -> int:
     signal = sla_clocks_breached if kind == "breach" else sla_clocks_warned
     ids = [c.pk for c in clocks]
     transaction.on_commit(lambda: signal.send(sender=SlaClock, clock_ids=ids), robust=True)
-    return len(created)
+    return created
 
 
 def _sweep_phase(kind: str, now: dt.datetime, batch_size: int, result: SweepResult) -> int:
@@ -686,7 +711,7 @@ def sla_sweep(*, now: dt.datetime | None = None, batch_size: int | None = None) 
     notifications commit together, so a crash mid-sweep loses nothing and repeats nothing.
     """
     now = _instant(now, "now")
-    batch_size = batch_size or getattr(settings, "SLA_SWEEP_BATCH_SIZE", 5000)
+    batch_size = batch_size or getattr(settings, "SLA_SWEEP_BATCH_SIZE", 10000)
     result = SweepResult()
     result.breached = _sweep_phase("breach", now, batch_size, result)
     result.warned = _sweep_phase("warn", now, batch_size, result)

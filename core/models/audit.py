@@ -43,8 +43,11 @@ class AuditEvent(models.Model):
         help_text="Empty when the system (a sweep, a webhook) made the change.",
     )
     actor_label = models.CharField(max_length=150, blank=True)
-    action = models.CharField(max_length=100, db_index=True)
-    target_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    action = models.CharField(max_length=100)
+    # No index of its own: the (target_type, target_id, -at) index below serves it.
+    target_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     target_id = models.CharField(max_length=64)
     target_repr = models.CharField(max_length=255, blank=True)
     before = models.JSONField(null=True, blank=True, encoder=DjangoJSONEncoder)
@@ -55,7 +58,13 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["target_type", "target_id", "-at"])]
+        # Every index costs each insert (the SLA sweep writes one row per clock): a plain
+        # btree on action (equality filters; no varchar_pattern_ops twin, nothing searches
+        # it with LIKE) and none on target_type alone (the composite index leads with it).
+        indexes = [
+            models.Index(fields=["target_type", "target_id", "-at"]),
+            models.Index(fields=["action"], name="core_auditevent_action"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_label or 'system'} {self.action}"

@@ -25,10 +25,14 @@ class NotificationQuerySet(models.QuerySet):
 
 
 class Notification(models.Model):
+    # No single-column index on recipient: (recipient, -created_at) below leads with it.
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        db_index=False,
     )
-    kind = models.CharField(max_length=50, db_index=True)
+    kind = models.CharField(max_length=50)
     title = models.CharField(max_length=255)
     body = models.TextField(blank=True)
     url = models.CharField(max_length=500, blank=True)
@@ -48,8 +52,11 @@ class Notification(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        # Kept lean: an SLA sweep inserts thousands of rows at once. A plain btree on kind
+        # (equality filters only, so no varchar_pattern_ops twin).
         indexes = [
             models.Index(fields=["recipient", "-created_at"]),
+            models.Index(fields=["kind"], name="core_notification_kind"),
             models.Index(
                 fields=["recipient"],
                 condition=Q(read_at__isnull=True),

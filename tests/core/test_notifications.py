@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from core.errors import InvalidInput
 from core.models import ChatMessage, Notification, NotificationSettings
-from core.notifications import chat_announce, notify
+from core.notifications import NotificationSpec, chat_announce, notifications_insert_bulk, notify
 from core.sla import clock_start, sla_sweep
 
 pytestmark = pytest.mark.django_db
@@ -72,6 +72,36 @@ def test_notify_is_rolled_back_with_the_action_core_7(agent, django_capture_on_c
     assert callbacks == []
     assert not Notification.objects.exists()
     assert mail.outbox == []
+
+
+def test_bulk_insert_for_large_fan_outs_core_7(
+    agent, lead, other_agent, django_capture_on_commit_callbacks
+):
+    """The sweep's path: COPY on PostgreSQL, bulk_create elsewhere; same rows, same emails."""
+    other_agent.is_active = False
+    other_agent.save()
+    lead.email = ""
+    lead.save()
+    specs = [
+        NotificationSpec(recipient=agent, kind="sla_breach", title="T" * 300, body="B", url="/x/"),
+        NotificationSpec(recipient=lead, kind="sla_breach", title="No address"),
+        NotificationSpec(recipient=agent, kind="sla_warn", title="In-app", email=False),
+        NotificationSpec(recipient=other_agent, kind="sla_breach", title="Inactive"),
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        assert notifications_insert_bulk(specs) == 3
+    rows = list(Notification.objects.order_by("id"))
+    assert [(n.recipient, n.kind, n.email_status) for n in rows] == [
+        (agent, "sla_breach", "sent"),
+        (lead, "sla_breach", "none"),
+        (agent, "sla_warn", "none"),
+    ]
+    assert rows[0].title == "T" * 255
+    assert (rows[0].body, rows[0].url, rows[0].read_at) == ("B", "/x/", None)
+    assert [m.to for m in mail.outbox] == [[agent.email]]
+    assert notifications_insert_bulk([]) == 0
+    n = notify(recipients=[agent], kind="x", title="after", email=False)[0]
+    assert n.pk > rows[-1].pk  # the sequence moved on past the copied ids
 
 
 # Chat --------------------------------------------------------------------------------------
