@@ -41,6 +41,16 @@ class CaseFilter(django_filters.FilterSet):
         model = Case
         fields = []
 
+    def get_form_class(self):
+        """The form class once per process: none of these filters depends on the request,
+        and django-filter rebuilt the class (15 fields, labels) on every list request
+        (~1.5 ms of the case list's budget)."""
+        form_class = type(self).__dict__.get("_form_class")
+        if form_class is None:
+            form_class = super().get_form_class()
+            type(self)._form_class = form_class
+        return form_class
+
     def filter_assignee(self, queryset, name, value):
         value = (value or "").strip()
         if value.lower() == "none":

@@ -184,12 +184,16 @@ extend_schema_field(OpenApiTypes.STR)(CaseUrlField)
 class CaseListSerializer(serializers.ModelSerializer):
     """API-1: the list representation, what a queue or an integration needs per case.
 
-    Plain columns only (``escalations.selectors.case_summaries`` loads exactly these):
-    the full case, with its clocks and allowed transitions, is ``GET /cases/{reference}/``.
+    Plain columns of ``escalations.selectors.case_summaries`` rows; the full case, with
+    its clocks and allowed transitions, is ``GET /cases/{reference}/``.
     """
 
     url = CaseUrlField(help_text="The case page.")
-    segment = serializers.CharField(source="client_segment", read_only=True)
+    segment = serializers.CharField(
+        source="client_segment",
+        read_only=True,
+        help_text=f"The client segment: {', '.join(Segment.values)}.",
+    )
     assignee = serializers.CharField(
         source="assignee_username",
         read_only=True,
