@@ -438,13 +438,14 @@ class Claimed(NamedTuple):
 
 _RETURNING = "id, content_type_id, object_id, metric, due_at"
 _FIELDS = ["id", "content_type_id", "object_id", "metric", "due_at"]
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
 def _claim_sql(kind: str, vendor: str) -> str:
     """The claim statement of one batch.
 
     Parameters, in order: SQLite ``[warned_at (warn only), now, limit]``; PostgreSQL
-    ``[now, limit, warned_at (warn only), audit at, audit target type, warned_at (warn only)]``.
+    ``[warned_at (warn only), now, limit, audit at, audit target type, warned_at (warn only)]``.
     """
     if kind == "breach":
         due = "state = 'running' AND due_at <= %s ORDER BY due_at"
@@ -461,32 +462,35 @@ def _claim_sql(kind: str, vendor: str) -> str:
             f"RETURNING {_RETURNING}"
         )
     # PostgreSQL: one statement per batch. Lock the due rows through the partial index
-    # (SKIP LOCKED: an overlapping sweep takes the others), update them by ctid (a row we
-    # hold locked cannot move, so no second index descent), and write one audit row per
-    # clock from the RETURNING rows, its JSON built in SQL.
+    # (SKIP LOCKED: an overlapping sweep takes the others), update them through a TID scan
+    # of their ctids (a row we hold locked cannot move; ``= ANY(ARRAY(...))`` always plans
+    # as a TID scan, where a join on ctid may turn into a hash join over the whole table),
+    # and write one audit row per clock from the RETURNING rows, its JSON built in SQL.
     if kind == "breach":
         assign = "state = 'breached', breached_at = c.due_at"
         guard = "c.state = 'running'"
         action = "sla_clock.breached"
-        before = "jsonb_build_object('state', 'running')"
+        before = """'{"state": "running"}'::jsonb"""  # a constant: built once, not per row
         after = "jsonb_build_object('state', 'breached', 'breached_at', claimed.due_at)"
     else:
         assign = "warned_at = %s"
         guard = "c.state = 'running' AND c.warned_at IS NULL"
         action = "sla_clock.warned"
-        before = "jsonb_build_object('state', 'running', 'warned_at', NULL)"
+        before = """'{"state": "running", "warned_at": null}'::jsonb"""
         after = "jsonb_build_object('state', 'running', 'warned_at', %s::timestamptz)"
     columns = ", ".join(f"c.{name}" for name in _FIELDS)
     return (
-        f"WITH due AS (SELECT ctid FROM core_slaclock WHERE {due} LIMIT %s "
-        "FOR UPDATE SKIP LOCKED), "
-        f"claimed AS (UPDATE core_slaclock c SET {assign} FROM due "
-        f"WHERE c.ctid = due.ctid AND {guard} RETURNING {columns}), "
+        f"WITH claimed AS (UPDATE core_slaclock c SET {assign} "
+        "WHERE c.ctid = ANY(ARRAY(SELECT ctid FROM core_slaclock "
+        f"WHERE {due} LIMIT %s FOR UPDATE SKIP LOCKED)) AND {guard} RETURNING {columns}), "
         "audit AS (INSERT INTO core_auditevent (at, actor_id, actor_label, action, "
         "target_type_id, target_id, target_repr, before, after, reason) "
         f"SELECT %s, NULL, 'system', '{action}', %s, claimed.id::text, "
         f"claimed.metric || ' clock #' || claimed.id, {before}, {after}, 'SLA sweep' "
-        f"FROM claimed) SELECT {_RETURNING} FROM claimed"
+        # due_at comes back as integer microseconds since the epoch: loading 10,000
+        # timestamptz values through the driver costs ~70 ms, integers ~2 ms.
+        "FROM claimed) SELECT id, content_type_id, object_id, metric, "
+        "(extract(epoch FROM due_at) * 1000000)::bigint FROM claimed"
     )
 
 
@@ -507,14 +511,15 @@ def _claim(kind: str, now: dt.datetime, limit: int) -> list[Claimed]:
     db_now = connection.ops.adapt_datetimefield_value(now)
     warn = [db_now] if kind == "warn" else []
     if vendor == "postgresql":
-        params = [db_now, limit, *warn, db_now, _clock_type_id(), *warn]
+        params = [*warn, db_now, limit, db_now, _clock_type_id(), *warn]
     else:
         params = [*warn, db_now, limit]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     if vendor == "postgresql":
-        return [Claimed._make(row) for row in rows]
+        epoch, micro = _EPOCH, dt.timedelta(microseconds=1)
+        return [Claimed(*row[:4], epoch + row[4] * micro) for row in rows]
     claimed = [Claimed(*row[:4], _to_datetime(row[4])) for row in rows]
     if claimed:
         _audit_bulk(claimed, kind, now)

@@ -219,8 +219,19 @@ def test_sweep_uses_the_partial_index_core_4():
             "ORDER BY due_at LIMIT 100"
         )
         plan = "\n".join(row[0] for row in cursor.fetchall())
+        # The real claim statement: due rows through the partial index, then looked up by
+        # ctid (never a join over the whole table, whatever the row estimates).
+        from core.sla import _claim_sql
+
+        cursor.execute(
+            "EXPLAIN " + _claim_sql("breach", "postgresql"),
+            [T0, 100, T0, 1],
+        )
+        claim = "\n".join(row[0] for row in cursor.fetchall())
         cursor.execute("SET enable_seqscan = on")
     assert "core_slaclock_running_due" in plan
+    assert "core_slaclock_running_due" in claim
+    assert "Join" not in claim, claim  # at scale: a Tid Scan (see bench/bench_sweep.py)
 
 
 @pytest.mark.skipif(
@@ -258,3 +269,22 @@ def test_two_overlapping_sweeps_never_double_notify_core_4():
     assert AuditEvent.objects.filter(action="sla_clock.breached").count() == 120
     per_user = Notification.objects.values_list("recipient_id", "kind")
     assert len(set(per_user)) == 240
+
+
+@pytest.mark.django_db
+def test_claim_returns_exact_due_instants_core_4(agent):
+    """The claim hands the fan-out each clock's due_at to the microsecond (PostgreSQL returns
+    it as integer microseconds for speed)."""
+    from django.db import transaction
+
+    from core.sla import _claim
+
+    started = T0 + dt.timedelta(microseconds=123_457)
+    clock = start(agent, minutes=5, at=started)
+    with transaction.atomic():
+        claimed = _claim("breach", T0 + 6 * M, 10)
+    assert [(row.id, row.metric, row.due_at) for row in claimed] == [
+        (clock.pk, "first_response", clock.due_at)
+    ]
+    assert claimed[0].due_at == started + 5 * M
+    assert claimed[0].due_at.utcoffset() == dt.timedelta(0)
