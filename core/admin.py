@@ -18,6 +18,7 @@ from .models import (
     Notification,
     NotificationSettings,
     SlaClock,
+    SlaFanOut,
     SlaPause,
     Team,
     User,
@@ -228,8 +229,24 @@ class SlaPauseInline(admin.TabularInline):
         return False
 
 
+class ViewOnlyAdmin(admin.ModelAdmin):
+    """Rows written by the system: listed and opened, never added, edited or deleted."""
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return request.method in ("GET", "HEAD")
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(SlaClock)
-class SlaClockAdmin(admin.ModelAdmin):
+class SlaClockAdmin(ViewOnlyAdmin):
     list_display = [
         "id",
         "metric",
@@ -252,17 +269,14 @@ class SlaClockAdmin(admin.ModelAdmin):
     def subject_label(self, obj):
         return f"{obj.content_type.model} #{obj.object_id}"
 
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in self.model._meta.fields]
 
-    def has_add_permission(self, request):
-        return False
+@admin.register(SlaFanOut)
+class SlaFanOutAdmin(ViewOnlyAdmin):
+    """Read-only: the sweep's notification batches; a pending one is sent by the next sweep."""
 
-    def has_change_permission(self, request, obj=None):
-        return request.method in ("GET", "HEAD")
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    list_display = ["id", "kind", "swept_at", "created_at", "queued_at", "done_at", "notifications"]
+    list_filter = ["kind", ("done_at", admin.EmptyFieldListFilter)]
+    date_hierarchy = "created_at"
 
 
 # Notifications (CORE-7) --------------------------------------------------------------------

@@ -58,12 +58,14 @@ import datetime as dt
 import logging
 import zoneinfo
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import partial
 from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.db.models.base import ModelState
 from django.dispatch import Signal
 from django.utils import timezone
@@ -76,6 +78,7 @@ from .models import (
     BusinessCalendar,
     ClockState,
     SlaClock,
+    SlaFanOut,
     SlaPause,
     Team,
     User,
@@ -422,8 +425,9 @@ def clocks_breached(*, since=None, until=None, acknowledged: bool | None = None)
 class SweepResult:
     warned: int = 0
     breached: int = 0
-    notifications: int = 0
+    notifications: int = 0  # created by this call (0 when the fan-out was queued)
     batches: int = 0
+    fan_outs: list[int] = field(default_factory=list)  # SlaFanOut ids written or re-sent
 
 
 class Claimed(NamedTuple):
@@ -438,14 +442,20 @@ class Claimed(NamedTuple):
 
 _RETURNING = "id, content_type_id, object_id, metric, due_at"
 _FIELDS = ["id", "content_type_id", "object_id", "metric", "due_at"]
-_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+# A batch whose notifications are still pending this long after it was queued is queued
+# again by the next sweep (its task was lost: broker down at commit, worker killed).
+FAN_OUT_REQUEUE_AFTER = dt.timedelta(minutes=5)
+# Sent batches are kept this long (admin: "SLA notification batches"), then deleted.
+FAN_OUT_KEEP = dt.timedelta(days=7)
 
 
 def _claim_sql(kind: str, vendor: str) -> str:
     """The claim statement of one batch.
 
     Parameters, in order: SQLite ``[warned_at (warn only), now, limit]``; PostgreSQL
-    ``[warned_at (warn only), now, limit, audit at, audit target type, warned_at (warn only)]``.
+    ``[warned_at (warn only), now, limit, audit at, audit target type, warned_at (warn
+    only), fan-out swept_at, fan-out created_at, fan-out queued_at]``.
     """
     if kind == "breach":
         due = "state = 'running' AND due_at <= %s ORDER BY due_at"
@@ -465,7 +475,9 @@ def _claim_sql(kind: str, vendor: str) -> str:
     # (SKIP LOCKED: an overlapping sweep takes the others), update them through a TID scan
     # of their ctids (a row we hold locked cannot move; ``= ANY(ARRAY(...))`` always plans
     # as a TID scan, where a join on ctid may turn into a hash join over the whole table),
-    # and write one audit row per clock from the RETURNING rows, its JSON built in SQL.
+    # write one audit row per clock from the RETURNING rows, its JSON built in SQL, and the
+    # batch's fan-out row (the claimed ids as one JSON array: to_jsonb(array_agg()) is
+    # ten times cheaper than jsonb_agg). Nothing comes back but the count and that row's id.
     if kind == "breach":
         assign = "state = 'breached', breached_at = c.due_at"
         guard = "c.state = 'running'"
@@ -487,10 +499,11 @@ def _claim_sql(kind: str, vendor: str) -> str:
         "target_type_id, target_id, target_repr, before, after, reason) "
         f"SELECT %s, NULL, 'system', '{action}', %s, claimed.id::text, "
         f"claimed.metric || ' clock #' || claimed.id, {before}, {after}, 'SLA sweep' "
-        # due_at comes back as integer microseconds since the epoch: loading 10,000
-        # timestamptz values through the driver costs ~70 ms, integers ~2 ms.
-        "FROM claimed) SELECT id, content_type_id, object_id, metric, "
-        "(extract(epoch FROM due_at) * 1000000)::bigint FROM claimed"
+        "FROM claimed), "
+        "fan_out AS (INSERT INTO core_slafanout (kind, swept_at, clock_ids, created_at, "
+        f"queued_at, done_at, notifications) SELECT '{kind}', %s, to_jsonb(array_agg(id)), "
+        "%s, %s, NULL, 0 FROM claimed HAVING count(*) > 0 RETURNING id) "
+        "SELECT (SELECT count(*) FROM claimed), (SELECT id FROM fan_out)"
     )
 
 
@@ -504,26 +517,39 @@ def _to_datetime(value):
     return parsed
 
 
-def _claim(kind: str, now: dt.datetime, limit: int) -> list[Claimed]:
-    """Claim up to ``limit`` due rows with one conditional UPDATE ... RETURNING."""
+def _claim(kind: str, now: dt.datetime, limit: int, queued: bool) -> tuple[int, int | None]:
+    """Claim up to ``limit`` due rows, audit them and write their fan-out row.
+
+    Returns the number claimed and the fan-out row's id (None when nothing was due).
+    """
     vendor = connection.vendor
     sql = _claim_sql(kind, vendor)
     db_now = connection.ops.adapt_datetimefield_value(now)
     warn = [db_now] if kind == "warn" else []
+    wall = timezone.now()
     if vendor == "postgresql":
-        params = [*warn, db_now, limit, db_now, _clock_type_id(), *warn]
-    else:
-        params = [*warn, db_now, limit]
+        created = connection.ops.adapt_datetimefield_value(wall)
+        queued_at = created if queued else None
+        params = [*warn, db_now, limit, db_now, _clock_type_id(), *warn, db_now, created]
+        params.append(queued_at)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchone()
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql, [*warn, db_now, limit])
         rows = cursor.fetchall()
-    if vendor == "postgresql":
-        epoch, micro = _EPOCH, dt.timedelta(microseconds=1)
-        return [Claimed(*row[:4], epoch + row[4] * micro) for row in rows]
+    if not rows:
+        return 0, None
     claimed = [Claimed(*row[:4], _to_datetime(row[4])) for row in rows]
-    if claimed:
-        _audit_bulk(claimed, kind, now)
-    return claimed
+    _audit_bulk(claimed, kind, now)
+    fan_out = SlaFanOut.objects.create(
+        kind=kind,
+        swept_at=now,
+        clock_ids=[row.id for row in claimed],
+        created_at=wall,
+        queued_at=wall if queued else None,
+    )
+    return len(claimed), fan_out.pk
 
 
 def _clock_type_id() -> int:
@@ -696,30 +722,121 @@ def _fan_out(clocks: list[SlaClock], *, kind: str) -> int:
     return created
 
 
-def _sweep_phase(kind: str, now: dt.datetime, batch_size: int, result: SweepResult) -> int:
+def sla_fan_out_send(*, fan_out_id: int) -> int:
+    """Create the notifications of one sweep batch, exactly once (CORE-4, CORE-7).
+
+    The batch row is locked (SKIP LOCKED: a concurrent delivery of the same task returns
+    at once) and marked sent in the same transaction as the notifications it creates, so a
+    repeated or retried task never notifies twice. Returns the notifications created.
+    """
+    with transaction.atomic():
+        batch = (
+            SlaFanOut.objects.select_for_update(skip_locked=True)
+            .pending()
+            .filter(pk=fan_out_id)
+            .first()
+        )
+        if batch is None:  # sent already, being sent, or gone
+            return 0
+        claimed = _load_claimed(batch.clock_ids)
+        created = _notify_claimed(claimed, kind=batch.kind, now=batch.swept_at)
+        SlaFanOut.objects.filter(pk=batch.pk).update(done_at=timezone.now(), notifications=created)
+    return created
+
+
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_MICROSECOND = dt.timedelta(microseconds=1)
+
+
+def _load_claimed(ids: list[int]) -> list[Claimed]:
+    """The fan-out's view of a batch's clocks (clocks deleted since are skipped)."""
+    if connection.vendor != "postgresql":
+        return [
+            Claimed(*row)
+            for row in SlaClock.objects.filter(pk__in=ids).order_by().values_list(*_FIELDS)
+        ]
+    # One array parameter, not 10,000; due_at as integer microseconds since the epoch
+    # (loading 10,000 timestamptz values through the driver costs ~70 ms, integers ~2 ms).
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT id, content_type_id, object_id, metric, "
+            "(extract(epoch FROM due_at) * 1000000)::bigint FROM core_slaclock "
+            "WHERE id = ANY(%s)",
+            [ids],
+        )
+        rows = cursor.fetchall()
+    return [Claimed(*row[:4], _EPOCH + row[4] * _MICROSECOND) for row in rows]
+
+
+def _queue_fan_out(fan_out_id: int, queue: str | None) -> None:
+    from .tasks import sla_fan_out
+
+    sla_fan_out.apply_async((fan_out_id,), queue=queue)
+
+
+def _sweep_phase(
+    kind: str, now: dt.datetime, batch_size: int, result: SweepResult, defer: bool, queue
+) -> int:
     total = 0
     while True:
         with transaction.atomic():
-            claimed = _claim(kind, now, batch_size)
-            if claimed:
-                result.notifications += _notify_claimed(claimed, kind=kind, now=now)
+            count, fan_out_id = _claim(kind, now, batch_size, queued=defer)
+            if fan_out_id is not None and defer:
+                transaction.on_commit(partial(_queue_fan_out, fan_out_id, queue), robust=True)
+        if fan_out_id is not None:
+            result.fan_outs.append(fan_out_id)
+            if not defer:
+                result.notifications += sla_fan_out_send(fan_out_id=fan_out_id)
         result.batches += 1
-        total += len(claimed)
-        if len(claimed) < batch_size:
+        total += count
+        if count < batch_size:
             return total
 
 
-def sla_sweep(*, now: dt.datetime | None = None, batch_size: int | None = None) -> SweepResult:
+def _resend_stale_fan_outs(result: SweepResult, defer: bool, queue) -> None:
+    """Send again what an earlier sweep's lost task left pending; drop old sent batches."""
+    wall = timezone.now()
+    stale = list(
+        SlaFanOut.objects.pending()
+        .filter(Q(queued_at__isnull=True) | Q(queued_at__lte=wall - FAN_OUT_REQUEUE_AFTER))
+        .filter(created_at__lte=wall - FAN_OUT_REQUEUE_AFTER)
+        .values_list("pk", flat=True)[:1000]
+    )
+    for fan_out_id in stale:
+        log.warning("SLA notification batch %s was still pending: sending it again", fan_out_id)
+        result.fan_outs.append(fan_out_id)
+        if defer:
+            SlaFanOut.objects.filter(pk=fan_out_id).update(queued_at=wall)
+            transaction.on_commit(partial(_queue_fan_out, fan_out_id, queue), robust=True)
+        else:
+            result.notifications += sla_fan_out_send(fan_out_id=fan_out_id)
+    SlaFanOut.objects.filter(done_at__lt=wall - FAN_OUT_KEEP).delete()
+
+
+def sla_sweep(
+    *,
+    now: dt.datetime | None = None,
+    batch_size: int | None = None,
+    defer: bool = False,
+    queue: str | None = None,
+) -> SweepResult:
     """Breach every running clock past due_at, then warn every one past warn_at (CORE-4).
 
-    Each batch is its own transaction: the claim, the audit rows and the in-app
-    notifications commit together, so a crash mid-sweep loses nothing and repeats nothing.
+    Each batch is one transaction: the clock updates, their audit rows and the batch's
+    fan-out row (SlaFanOut) commit together. The batch's notifications are then created
+    from that row, in a transaction that also marks it sent: right here, or, with
+    ``defer=True`` (what the beat task does), by a Celery task queued on commit, so the
+    sweep's time does not grow with the notification fan-out and a slow subject or
+    channel never holds the clocks' locks. A crash anywhere loses and repeats nothing:
+    pending batches older than FAN_OUT_REQUEUE_AFTER are sent again by the next sweep.
+    ``queue``: the Celery queue of the fan-out tasks (default: the default queue).
     """
     now = _instant(now, "now")
     batch_size = batch_size or getattr(settings, "SLA_SWEEP_BATCH_SIZE", 10000)
     result = SweepResult()
-    result.breached = _sweep_phase("breach", now, batch_size, result)
-    result.warned = _sweep_phase("warn", now, batch_size, result)
+    _resend_stale_fan_outs(result, defer, queue)
+    result.breached = _sweep_phase("breach", now, batch_size, result, defer, queue)
+    result.warned = _sweep_phase("warn", now, batch_size, result, defer, queue)
     if result.breached or result.warned:
         log.info("SLA sweep: %s breached, %s warned", result.breached, result.warned)
     return result

@@ -21,12 +21,16 @@ def ping(marker: str) -> None:
     heartbeat_record(name=f"ping:{marker}"[:100])
 
 
-@shared_task(name="core.sla_sweep", ignore_result=True)
-def sla_sweep() -> dict:
+@shared_task(bind=True, name="core.sla_sweep", ignore_result=True)
+def sla_sweep(self) -> dict:
     """CORE-4: warn and breach due SLA clocks (beat runs it every 60 s by default)."""
     from .sla import sla_sweep as sweep
 
-    result = sweep()
+    # The notifications of each batch go to their own task (sla_fan_out), queued as the
+    # batch commits: the sweep's time stays that of the clock updates and audit rows.
+    # They go to the queue this sweep came from (the periodic task's queue, if set).
+    queue = (self.request.delivery_info or {}).get("routing_key") or None
+    result = sweep(defer=True, queue=queue)
     return {"warned": result.warned, "breached": result.breached}
 
 
@@ -52,4 +56,17 @@ def chat_message_send(self, message_id: int) -> None:
         if exc.permanent or self.request.retries >= self.max_retries:
             chat_message_mark_failed(message_id=message_id, error=str(exc))
             return
+        raise self.retry(exc=exc, countdown=_backoff(self.request.retries)) from None
+
+
+@shared_task(bind=True, name="core.sla_fan_out", ignore_result=True, max_retries=6)
+def sla_fan_out(self, fan_out_id: int) -> None:
+    """CORE-4/7: create the notifications of one SLA sweep batch (exactly once)."""
+    from django.db import DatabaseError
+
+    from .sla import sla_fan_out_send
+
+    try:
+        sla_fan_out_send(fan_out_id=fan_out_id)
+    except DatabaseError as exc:
         raise self.retry(exc=exc, countdown=_backoff(self.request.retries)) from None

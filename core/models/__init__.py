@@ -3,7 +3,7 @@ from .calendars import BusinessCalendar, Holiday, HolidaySource, Weekday, Workin
 from .health import Heartbeat
 from .notifications import ChatMessage, EmailStatus, Notification, NotificationSettings
 from .people import Channel, Role, Team, User
-from .sla import ClockState, SlaClock, SlaPause
+from .sla import ClockState, SlaClock, SlaFanOut, SlaPause, SweepKind
 
 __all__ = [
     "AuditEvent",
@@ -19,7 +19,9 @@ __all__ = [
     "NotificationSettings",
     "Role",
     "SlaClock",
+    "SlaFanOut",
     "SlaPause",
+    "SweepKind",
     "Team",
     "User",
     "Weekday",

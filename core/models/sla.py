@@ -189,3 +189,53 @@ class SlaPause(models.Model):
 
     def __str__(self) -> str:
         return f"pause of {self.clock_id} from {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class SweepKind(models.TextChoices):
+    BREACH = "breach", "Breach"
+    WARN = "warn", "Warning"
+
+
+class SlaFanOutQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(done_at__isnull=True)
+
+
+class SlaFanOut(models.Model):
+    """An outbox row: one sweep batch whose notifications are still to be sent (CORE-4, 7).
+
+    The sweep writes it in the same transaction as the clock updates and their audit rows,
+    then queues a Celery task for it; the task creates the notifications and sets
+    ``done_at`` in one transaction, under a row lock, so a batch is notified exactly once
+    however often its task is delivered. ``clock_ids`` lists the batch's clocks.
+    """
+
+    kind = models.CharField(max_length=10, choices=SweepKind.choices)
+    swept_at = models.DateTimeField(help_text="The sweep's instant (a warning's warned_at).")
+    clock_ids = models.JSONField(default=list)
+    created_at = models.DateTimeField(default=timezone.now)
+    queued_at = models.DateTimeField(
+        null=True, blank=True, help_text="When its Celery task was last queued."
+    )
+    done_at = models.DateTimeField(null=True, blank=True)
+    notifications = models.PositiveIntegerField(default=0)
+
+    objects = SlaFanOutQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(
+                fields=["created_at"],
+                condition=Q(done_at__isnull=True),
+                name="core_slafanout_pending",
+            )
+        ]
+        verbose_name = "SLA notification batch"
+        verbose_name_plural = "SLA notification batches"
+
+    def __str__(self) -> str:
+        state = "sent" if self.done_at else "pending"
+        count = len(self.clock_ids)
+        clocks = f"{count} clock" if count == 1 else f"{count:,} clocks"
+        return f"{self.get_kind_display()} batch #{self.pk} ({clocks}, {state})"

@@ -74,3 +74,13 @@ def test_admin_edits_of_configuration_are_audited_core_5(client, admin_user, tea
     assert event.before["name"] == "Executive Escalations"
     assert event.after["name"] == "Renamed Team"
     assert event.actor == admin_user
+
+
+def test_a_user_named_by_the_trail_cannot_be_deleted_core_5(entry, agent):
+    """The trail's actor column has no database constraint, but Django still protects it:
+    deleting the user is refused and the entry keeps naming them."""
+    from django.db.models import ProtectedError
+
+    with pytest.raises(ProtectedError):
+        agent.delete()
+    assert AuditEvent.objects.get(pk=entry.pk).actor == agent

@@ -6,13 +6,32 @@ import threading
 
 import pytest
 import requests
+from celery.exceptions import Retry
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
-from django.db import connection, connections
+from django.db import DatabaseError, connection, connections
+from django.db.models import F
+from django.test.utils import CaptureQueriesContext
 
-from core.models import AuditEvent, ChatMessage, ClockState, Notification, SlaClock, Team, User
-from core.sla import clock_pause, clock_start, sla_clocks_breached, sla_sweep
-from core.tasks import chat_message_send, notifications_email
+from core.models import (
+    AuditEvent,
+    ChatMessage,
+    ClockState,
+    Notification,
+    SlaClock,
+    SlaFanOut,
+    Team,
+    User,
+)
+from core.sla import (
+    FAN_OUT_REQUEUE_AFTER,
+    clock_pause,
+    clock_start,
+    sla_clocks_breached,
+    sla_fan_out_send,
+    sla_sweep,
+)
+from core.tasks import chat_message_send, notifications_email, sla_fan_out
 
 T0 = dt.datetime(2026, 6, 1, 12, 0, tzinfo=dt.UTC)
 M = dt.timedelta(minutes=1)
@@ -219,14 +238,13 @@ def test_sweep_uses_the_partial_index_core_4():
             "ORDER BY due_at LIMIT 100"
         )
         plan = "\n".join(row[0] for row in cursor.fetchall())
-        # The real claim statement: due rows through the partial index, then looked up by
-        # ctid (never a join over the whole table, whatever the row estimates).
-        from core.sla import _claim_sql
-
-        cursor.execute(
-            "EXPLAIN " + _claim_sql("breach", "postgresql"),
-            [T0, 100, T0, 1],
-        )
+        # The real claim statement, as the sweep ran it: due rows through the partial
+        # index, then looked up by ctid (never a join over the whole table, whatever the
+        # row estimates).
+        with CaptureQueriesContext(connection) as ran:
+            sla_sweep(now=T0, defer=True)
+        statement = next(q["sql"] for q in ran.captured_queries if "state = 'breached'" in q["sql"])
+        cursor.execute("EXPLAIN " + statement)
         claim = "\n".join(row[0] for row in cursor.fetchall())
         cursor.execute("SET enable_seqscan = on")
     assert "core_slaclock_running_due" in plan
@@ -272,19 +290,110 @@ def test_two_overlapping_sweeps_never_double_notify_core_4():
 
 
 @pytest.mark.django_db
-def test_claim_returns_exact_due_instants_core_4(agent):
-    """The claim hands the fan-out each clock's due_at to the microsecond (PostgreSQL returns
-    it as integer microseconds for speed)."""
-    from django.db import transaction
+def test_each_sweep_batch_records_its_clocks_for_the_fan_out_core_4(agent):
+    """One fan-out row per claimed batch, listing exactly the clocks that batch claimed."""
+    clocks = [start(agent, minutes=5, metric=f"m{i}") for i in range(5)]
+    start(agent, minutes=60, metric="later")  # not due
+    result = sla_sweep(now=T0 + 6 * M, batch_size=2, defer=True)
+    batches = SlaFanOut.objects.filter(pk__in=result.fan_outs).order_by("pk")
+    assert [len(b.clock_ids) for b in batches] == [2, 2, 1]
+    assert sorted(i for b in batches for i in b.clock_ids) == [c.pk for c in clocks]
+    assert {b.kind for b in batches} == {"breach"}
+    assert all(b.swept_at == T0 + 6 * M for b in batches)
 
-    from core.sla import _claim
 
-    started = T0 + dt.timedelta(microseconds=123_457)
-    clock = start(agent, minutes=5, at=started)
-    with transaction.atomic():
-        claimed = _claim("breach", T0 + 6 * M, 10)
-    assert [(row.id, row.metric, row.due_at) for row in claimed] == [
-        (clock.pk, "first_response", clock.due_at)
-    ]
-    assert claimed[0].due_at == started + 5 * M
-    assert claimed[0].due_at.utcoffset() == dt.timedelta(0)
+@pytest.mark.django_db
+def test_deferred_sweep_queues_the_fan_out_and_notifies_exactly_once_core_4(
+    agent, lead, team, django_capture_on_commit_callbacks, monkeypatch
+):
+    """What beat runs: the clocks, their audit rows and the batch row commit together; the
+    notifications come from the queued task, once, however often it is delivered."""
+    queued = []
+    monkeypatch.setattr(
+        sla_fan_out, "apply_async", lambda args, queue=None: queued.append((args, queue))
+    )
+    clock = start(agent, minutes=5)
+    with django_capture_on_commit_callbacks(execute=True):
+        result = sla_sweep(now=T0 + 6 * M, defer=True, queue="sla")
+    assert (result.breached, result.notifications) == (1, 0)
+    clock.refresh_from_db()
+    assert clock.state == ClockState.BREACHED
+    assert AuditEvent.objects.filter(action="sla_clock.breached", target_id=str(clock.pk)).count()
+    assert not Notification.objects.exists()
+    batch = SlaFanOut.objects.get()
+    assert batch.done_at is None and batch.queued_at is not None and batch.kind == "breach"
+    assert queued == [((batch.pk,), "sla")]
+
+    sla_fan_out.run(batch.pk)
+    sla_fan_out.run(batch.pk)  # a redelivered task is a no-op
+    assert Notification.objects.filter(kind="sla_breach", recipient=agent).count() == 1
+    batch.refresh_from_db()
+    assert batch.done_at is not None and batch.notifications == 1
+    assert sla_fan_out_send(fan_out_id=batch.pk) == 0
+
+
+@pytest.mark.django_db
+def test_a_lost_fan_out_task_is_sent_by_a_later_sweep_core_4(agent, monkeypatch):
+    """The broker was down when the batch committed: the task never ran. A sweep more than
+    FAN_OUT_REQUEUE_AFTER later queues it again (and a sweep without deferral sends it)."""
+
+    def broker_down(*args, **kwargs):
+        raise ConnectionError("broker down")
+
+    monkeypatch.setattr(sla_fan_out, "apply_async", broker_down)
+    start(agent, minutes=5)
+    result = sla_sweep(now=T0 + 6 * M, defer=True)  # on_commit callback fails, logged
+    assert result.breached == 1
+    batch = SlaFanOut.objects.get()
+    assert batch.done_at is None and not Notification.objects.exists()
+
+    assert sla_sweep(now=T0 + 7 * M).fan_outs == []  # not stale yet: its task may be queued
+    SlaFanOut.objects.filter(pk=batch.pk).update(
+        created_at=F("created_at") - FAN_OUT_REQUEUE_AFTER,
+        queued_at=F("queued_at") - FAN_OUT_REQUEUE_AFTER,
+    )
+    result = sla_sweep(now=T0 + 8 * M)
+    assert (result.fan_outs, result.notifications) == ([batch.pk], 1)
+    assert Notification.objects.filter(kind="sla_breach", recipient=agent).count() == 1
+    assert sla_sweep(now=T0 + 9 * M).fan_outs == []
+
+
+@pytest.mark.django_db
+def test_fan_out_failure_rolls_back_and_leaves_the_batch_pending_core_4(agent, monkeypatch):
+    """A database error while notifying creates nothing and keeps the batch for a retry."""
+    import core.sla
+
+    start(agent, minutes=5)
+    sla_sweep(now=T0 + 6 * M, defer=True)
+    batch = SlaFanOut.objects.get()
+
+    def failing(*args, **kwargs):
+        Notification.objects.create(recipient=agent, kind="x", title="half-done")
+        raise DatabaseError("connection lost")
+
+    monkeypatch.setattr(core.sla, "notifications_insert_bulk", failing)
+    with pytest.raises(Retry):
+        sla_fan_out.apply(args=(batch.pk,), throw=True)
+    assert not Notification.objects.exists()
+    batch.refresh_from_db()
+    assert batch.done_at is None and len(batch.clock_ids) == 1
+    monkeypatch.undo()
+    assert sla_fan_out_send(fan_out_id=batch.pk) == 1
+
+
+@pytest.mark.django_db
+def test_admin_lists_and_opens_notification_batches_read_only_core_4(client, admin_user, agent):
+    from django.urls import reverse
+
+    start(agent, minutes=5)
+    sla_sweep(now=T0 + 6 * M)
+    batch = SlaFanOut.objects.get()
+    client.force_login(admin_user)
+    change = reverse("admin:core_slafanout_change", args=[batch.pk])
+    listing = client.get(reverse("admin:core_slafanout_changelist"))
+    assert listing.status_code == 200 and change in listing.text
+    page = client.get(change)
+    assert page.status_code == 200 and f"Breach batch #{batch.pk} (1 clock, sent)" in page.text
+    assert client.get(reverse("admin:core_slafanout_add")).status_code == 403
+    posted = client.post(change, {})
+    assert posted.status_code == 403
