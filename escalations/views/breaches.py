@@ -117,7 +117,16 @@ def breach_acknowledge(request, clock_id):
     clock = clocks_breached(team=None).filter(pk=clock.pk).first()
     _attach_case(clock)
     if is_partial(request):
-        context = {"clock": clock, "row_error": error, "ack_form": form if error else None}
+        team = _scope(request.user)
+        context = {
+            "clock": clock,
+            "row_error": error,
+            "ack_form": form if error else None,
+            # The page head's count changes with the row (an out-of-band swap).
+            "summary_oob": True,
+            "team": team,
+            "to_acknowledge": clocks_breached(team=team, unacknowledged=True).count(),
+        }
         return render(request, "escalations/partials/breach_row.html", context, status=status)
     if error:
         messages.error(request, error)

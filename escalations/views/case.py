@@ -232,6 +232,10 @@ def _queue_row(request, case, *, error="", claimed=False, status=200):
     decorate_cases([case])
     context = {"case": case, "row_error": error, "just_claimed": claimed}
     if is_partial(request):
+        from .queue import queue_counts
+
+        # The page head's counts change with the row (an out-of-band swap).
+        context.update(summary_oob=True, counts=queue_counts(request.user))
         return render(request, "escalations/partials/queue_row.html", context, status=status)
     if error:
         messages.error(request, error)

@@ -49,11 +49,12 @@ def queue(request):
     }
     if is_partial(request):
         return render(request, "escalations/partials/queue_table.html", context)
-    context["counts"] = _counts(request.user)
+    context["counts"] = queue_counts(request.user)
     return render(request, "escalations/queue.html", context)
 
 
-def _counts(user) -> dict:
+def queue_counts(user) -> dict:
+    """The queue page head: cases assigned to the user, and unassigned new ones."""
     mine = case_queue_for(agent=user).filter(assignee=user)
     return {
         "mine": mine.count(),

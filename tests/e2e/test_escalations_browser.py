@@ -68,8 +68,11 @@ def test_agent_claims_renders_macro_and_waits_on_client_esc_4_esc_6(
         "already claimed by"
     )
 
+    expect(page.locator("#queue-summary")).to_contain_text("0 assigned to you · 1 unassigned")
     page.click(f"[data-claim={case.reference}]")
     expect(row.locator(".badge-ok")).to_have_text("Yours now")
+    # The page head follows the row (an out-of-band swap in the same response).
+    expect(page.locator("#queue-summary")).to_contain_text("1 assigned to you · 0 unassigned")
     page.screenshot(path=str(SHOTS / "e2e-queue-claimed.png"), full_page=True)
 
     row.get_by_role("link", name="Open").click()
@@ -113,11 +116,13 @@ def test_lead_acknowledges_a_breach_esc_8(chromium_required, live_server, page, 
     expect(row).to_contain_text(case.reference)
     expect(page.locator(".chart svg")).to_be_visible()
 
+    expect(page.locator("#breach-summary")).to_contain_text("1 breach to acknowledge")
     row.locator("input[name=reason]").fill("Weekend cover gap; rota fixed")
     row.locator("button", has_text="Acknowledge").click()
     row = page.locator(f"#breach-{clock.pk}")
     expect(row.locator(".badge-ok")).to_have_text("Acknowledged")
     expect(row).to_contain_text("Weekend cover gap; rota fixed")
+    expect(page.locator("#breach-summary")).to_contain_text("0 breaches to acknowledge")
     page.screenshot(path=str(SHOTS / "e2e-breach-acknowledged.png"), full_page=True)
 
     clock.refresh_from_db()

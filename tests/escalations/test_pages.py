@@ -129,6 +129,11 @@ def test_claim_inline_from_queue_and_conflict_in_place_esc_4(client, make_case, 
     assert response.status_code == 200
     assert "Yours now" in response.content.decode()
     assert response.content.decode().lstrip().startswith("<tr")
+    # The page head's counts come along as an out-of-band swap.
+    assert (
+        'id="queue-summary" class="muted" hx-swap-oob="true">1 assigned to you · 0 unassigned'
+        in (response.content.decode())
+    )
 
     _login(client, other_agent)
     response = client.post(f"/cases/{case.reference}/claim/", {"context": "queue"}, **HX)
