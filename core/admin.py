@@ -232,6 +232,16 @@ class SlaPauseInline(admin.TabularInline):
 class ViewOnlyAdmin(admin.ModelAdmin):
     """Rows written by the system: listed and opened, never added, edited or deleted."""
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "show_save": False,
+            "show_save_and_continue": False,
+            "show_save_and_add_another": False,
+            "show_delete": False,
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in self.model._meta.fields]
 
@@ -274,7 +284,7 @@ class SlaClockAdmin(ViewOnlyAdmin):
 class SlaFanOutAdmin(ViewOnlyAdmin):
     """Read-only: the sweep's notification batches; a pending one is sent by the next sweep."""
 
-    list_display = ["id", "kind", "swept_at", "created_at", "queued_at", "done_at", "notifications"]
+    list_display = ["__str__", "swept_at", "done_at", "notifications"]
     list_filter = ["kind", ("done_at", admin.EmptyFieldListFilter)]
     date_hierarchy = "created_at"
 

@@ -394,6 +394,7 @@ def test_admin_lists_and_opens_notification_batches_read_only_core_4(client, adm
     assert listing.status_code == 200 and change in listing.text
     page = client.get(change)
     assert page.status_code == 200 and f"Breach batch #{batch.pk} (1 clock, sent)" in page.text
+    assert 'name="_save"' not in page.text  # nothing to save: a view, not a form
     assert client.get(reverse("admin:core_slafanout_add")).status_code == 403
     posted = client.post(change, {})
     assert posted.status_code == 403
