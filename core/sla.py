@@ -774,6 +774,15 @@ def _queue_fan_out(fan_out_id: int, queue: str | None) -> None:
     sla_fan_out.apply_async((fan_out_id,), queue=queue)
 
 
+def _dispatch(fan_out_id: int, result: SweepResult, defer: bool, queue) -> None:
+    """Send a batch's notifications now, or queue its task for when the batch commits."""
+    result.fan_outs.append(fan_out_id)
+    if defer:
+        transaction.on_commit(partial(_queue_fan_out, fan_out_id, queue), robust=True)
+    else:
+        result.notifications += sla_fan_out_send(fan_out_id=fan_out_id)
+
+
 def _sweep_phase(
     kind: str, now: dt.datetime, batch_size: int, result: SweepResult, defer: bool, queue
 ) -> int:
@@ -781,12 +790,8 @@ def _sweep_phase(
     while True:
         with transaction.atomic():
             count, fan_out_id = _claim(kind, now, batch_size, queued=defer)
-            if fan_out_id is not None and defer:
-                transaction.on_commit(partial(_queue_fan_out, fan_out_id, queue), robust=True)
         if fan_out_id is not None:
-            result.fan_outs.append(fan_out_id)
-            if not defer:
-                result.notifications += sla_fan_out_send(fan_out_id=fan_out_id)
+            _dispatch(fan_out_id, result, defer, queue)
         result.batches += 1
         total += count
         if count < batch_size:
@@ -804,12 +809,9 @@ def _resend_stale_fan_outs(result: SweepResult, defer: bool, queue) -> None:
     )
     for fan_out_id in stale:
         log.warning("SLA notification batch %s was still pending: sending it again", fan_out_id)
-        result.fan_outs.append(fan_out_id)
         if defer:
             SlaFanOut.objects.filter(pk=fan_out_id).update(queued_at=wall)
-            transaction.on_commit(partial(_queue_fan_out, fan_out_id, queue), robust=True)
-        else:
-            result.notifications += sla_fan_out_send(fan_out_id=fan_out_id)
+        _dispatch(fan_out_id, result, defer, queue)
     SlaFanOut.objects.filter(done_at__lt=wall - FAN_OUT_KEEP).delete()
 
 

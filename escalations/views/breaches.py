@@ -73,19 +73,23 @@ def breach_review(request):
     weeks = compliance_by_week(team=team, weeks=CHART_WEEKS, now=now, **risk_filters)
     context = {
         "form": form,
-        "team": team,
+        **_head(team),
         "page": page,
         "breaches": page.object_list,
         "at_risk": at_risk,
         "weeks": weeks,
         "chart": compliance_chart(weeks),
-        "to_acknowledge": clocks_breached(team=team, unacknowledged=True).count(),
         "query": query_without_page(request),
         "ack_form": BreachAcknowledgeForm(),
     }
     if is_partial(request):
         return render(request, "escalations/partials/breach_results.html", context)
     return render(request, "escalations/breaches.html", context)
+
+
+def _head(team) -> dict:
+    """What the page head shows (breaches.html, partials/breach_summary.html)."""
+    return {"team": team, "to_acknowledge": clocks_breached(team=team, unacknowledged=True).count()}
 
 
 def _attach_case(clock):
@@ -99,7 +103,8 @@ def _attach_case(clock):
 @require_POST
 def breach_acknowledge(request, clock_id):
     """ESC-8: acknowledge one breach of the lead's team with a reason (required)."""
-    clock = clocks_breached(team=_scope(request.user)).filter(pk=clock_id).first()
+    team = _scope(request.user)
+    clock = clocks_breached(team=team).filter(pk=clock_id).first()
     if clock is None:
         raise Http404("No breached clock of your team with that id.")
     form = BreachAcknowledgeForm(request.POST)
@@ -117,15 +122,13 @@ def breach_acknowledge(request, clock_id):
     clock = clocks_breached(team=None).filter(pk=clock.pk).first()
     _attach_case(clock)
     if is_partial(request):
-        team = _scope(request.user)
         context = {
             "clock": clock,
             "row_error": error,
             "ack_form": form if error else None,
             # The page head's count changes with the row (an out-of-band swap).
             "summary_oob": True,
-            "team": team,
-            "to_acknowledge": clocks_breached(team=team, unacknowledged=True).count(),
+            **_head(team),
         }
         return render(request, "escalations/partials/breach_row.html", context, status=status)
     if error:

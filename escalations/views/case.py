@@ -50,6 +50,7 @@ from ..selectors import (
 from ..services import macro_values
 from ..state_machine import NEEDS_REASON, allowed_from
 from ._common import CalendarCache, amber_at, case_or_404, is_partial
+from .queue import queue_counts
 
 FORM_CLASSES = {
     "note": NoteForm,
@@ -232,8 +233,6 @@ def _queue_row(request, case, *, error="", claimed=False, status=200):
     decorate_cases([case])
     context = {"case": case, "row_error": error, "just_claimed": claimed}
     if is_partial(request):
-        from .queue import queue_counts
-
         # The page head's counts change with the row (an out-of-band swap).
         context.update(summary_oob=True, counts=queue_counts(request.user))
         return render(request, "escalations/partials/queue_row.html", context, status=status)
