@@ -49,6 +49,37 @@ def _celery_eager():
     celery_app.conf.task_always_eager = previous
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _flush_lifts_audit_truncate_trigger():
+    """CORE-5: on PostgreSQL a trigger refuses TRUNCATE of the audit table, its owner's too.
+
+    Django empties the test database between transactional tests with one TRUNCATE of
+    every table; the test database's owner disables that trigger for the statement, in
+    the same transaction (so the trigger is back whatever happens).
+    """
+    try:
+        from django.db.backends.postgresql.operations import DatabaseOperations
+    except ImportError:  # pragma: no cover - no PostgreSQL driver installed
+        yield
+        return
+    original = DatabaseOperations.sql_flush
+    toggle = (
+        "DO $$ BEGIN IF EXISTS (SELECT 1 FROM pg_trigger WHERE tgname = "
+        "'core_auditevent_no_truncate') THEN ALTER TABLE core_auditevent {} TRIGGER "
+        "core_auditevent_no_truncate; END IF; END $$;"
+    )
+
+    def sql_flush(self, style, tables, **kwargs):
+        sql = original(self, style, tables, **kwargs)
+        if sql and "core_auditevent" in tables:
+            return [toggle.format("DISABLE"), *sql, toggle.format("ENABLE")]
+        return sql
+
+    DatabaseOperations.sql_flush = sql_flush
+    yield
+    DatabaseOperations.sql_flush = original
+
+
 @pytest.fixture(autouse=True)
 def _locmem_email(settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
