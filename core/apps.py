@@ -30,6 +30,13 @@ class CoreConfig(AppConfig):
             description="CORE-4: warns and breaches due SLA clocks, notifies (edit the interval "
             "here; the sweep catches up on anything missed).",
         )
+        register_periodic(
+            name="email-requeue",
+            task="core.notification_emails_requeue",
+            every_seconds=60,
+            description="CORE-7: queues again notification emails still pending 5 minutes "
+            "after they were queued (broker down, worker killed); gives up after 6 tries.",
+        )
         post_migrate.connect(sync_periodic_tasks, sender=self, dispatch_uid="core.sync_periodic")
         register_default_data("core.migrations.0004_default_calendars")
         post_migrate.connect(ensure_default_data, sender=self, dispatch_uid="core.defaults")

@@ -6,10 +6,18 @@ commit. Deliveries run in Celery tasks with retries and exponential backoff; que
 ``robust`` (a broker outage is logged, never raised), and a failing email server or chat
 webhook only marks its own delivery failed. So a channel outage never blocks the action
 that caused the notification, nor the SLA sweep.
+
+No email is lost (CORE-7): a pending email remembers when its task was last queued, and
+the beat task ``core.notification_emails_requeue`` queues again every email still pending
+``EMAIL_REQUEUE_AFTER`` later (broker down at commit, worker killed mid-task), at most
+``EMAIL_MAX_QUEUED`` times, then marks it failed with the reason. The sender sends each
+email under its row lock (``SELECT ... FOR UPDATE SKIP LOCKED``) and marks it sent in the
+same transaction, so an original and a re-queued task never both send it.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -19,16 +27,24 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import send_mail
 from django.db import connection, transaction
-from django.db.models import Model
+from django.db.models import Case, F, Model, Q, TextField, Value, When
+from django.db.models.functions import Concat
 from django.utils import timezone
 
 from .errors import InvalidInput, NotFound
 from .models import ChatMessage, EmailStatus, Notification, NotificationSettings, Team, User
+from .validation import email_subject
 
 log = logging.getLogger(__name__)
 
 EMAIL_BATCH = 200
 CHAT_TIMEOUT_SECONDS = 10
+# An email still pending this long after its task was queued is queued again (CORE-7).
+EMAIL_REQUEUE_AFTER = dt.timedelta(minutes=5)
+# Queued this many times (the first included) and still pending: marked failed.
+EMAIL_MAX_QUEUED = 6
+# At most this many emails re-queued per run of the beat task (the next run goes on).
+EMAIL_REQUEUE_LIMIT = 10_000
 
 
 @dataclass
@@ -68,6 +84,8 @@ _COLUMNS = (
     "created_at",
     "email_status",
     "email_error",
+    "email_queued_at",
+    "email_queue_count",
 )
 
 
@@ -99,6 +117,8 @@ def _rows(specs: Iterable[NotificationSpec], users: dict | None = None) -> list[
                 now,
                 pending if wants_email else none,
                 "",
+                now if wants_email else None,  # its task is queued as this commits
+                1 if wants_email else 0,
             )
         )
     return rows
@@ -257,40 +277,126 @@ def _absolute(url: str) -> str:
     return settings.SITE_URL.rstrip("/") + "/" + url.lstrip("/")
 
 
-def notification_emails_send(*, ids: list[int], final: bool = False) -> list[int]:
-    """Send the pending emails among ``ids``; return the ids that failed (to retry).
+def _email_body(notification: Notification) -> str:
+    body = notification.body
+    link = _absolute(notification.url)
+    if link:
+        body = f"{body}\n\n{link}" if body else link
+    return body or notification.title
 
-    Each email is claimed with a conditional UPDATE first, so a task delivered twice does
-    not send twice. With ``final`` the failures are marked failed instead of pending.
+
+def _email_send_one(notification_id: int, *, final: bool) -> bool | None:
+    """Send one pending email; True sent, False failed, None not this task's to send.
+
+    The row stays locked (FOR UPDATE SKIP LOCKED: a concurrent task skips it at once)
+    from the check to the commit that marks it sent, and the conditional UPDATE claims
+    it on SQLite too; a worker that dies mid-send rolls back and leaves it pending for
+    the requeue sweep.
     """
-    failed = []
-    rows = Notification.objects.filter(pk__in=ids, email_status=EmailStatus.PENDING)
-    for notification in rows.select_related("recipient"):
-        claimed = Notification.objects.filter(
-            pk=notification.pk, email_status=EmailStatus.PENDING
-        ).update(email_status=EmailStatus.SENT, emailed_at=timezone.now(), email_error="")
-        if not claimed:
-            continue  # another delivery of this task got there first
-        body = notification.body
-        link = _absolute(notification.url)
-        if link:
-            body = f"{body}\n\n{link}" if body else link
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("recipient")
+            .filter(pk=notification_id, email_status=EmailStatus.PENDING)
+            .first()
+        )
+        if notification is None:  # sent, failed, being sent right now, or gone
+            return None
+        mine = Notification.objects.filter(pk=notification_id, email_status=EmailStatus.PENDING)
+        if not mine.update(
+            email_status=EmailStatus.SENT, emailed_at=timezone.now(), email_error=""
+        ):
+            return None
         try:
             send_mail(
-                subject=notification.title,
-                message=body or notification.title,
+                # CORE-7: a title stored with CR/LF (or control chars) must not fail the
+                # email for good ("Header values can't contain newlines").
+                subject=email_subject(notification.title),
+                message=_email_body(notification),
                 from_email=None,
                 recipient_list=[notification.recipient.email],
             )
         except Exception as exc:  # any backend error: record it, retry later
-            log.warning("notification %s: email failed: %s", notification.pk, exc)
-            Notification.objects.filter(pk=notification.pk).update(
+            log.warning("notification %s: email failed: %s", notification_id, exc)
+            Notification.objects.filter(pk=notification_id).update(
                 email_error=str(exc)[:1000],
                 emailed_at=None,
                 email_status=EmailStatus.FAILED if final else EmailStatus.PENDING,
+                # The task's retry is the next queued delivery.
+                email_queued_at=timezone.now(),
             )
-            failed.append(notification.pk)
-    return failed
+            return False
+    return True
+
+
+def notification_emails_send(*, ids: list[int], final: bool = False) -> list[int]:
+    """Send the pending emails among ``ids``; return the ids that failed (to retry).
+
+    Each email is sent at most once however many tasks carry it (see
+    ``_email_send_one``). With ``final`` the failures are marked failed, not pending.
+    """
+    pending = (
+        Notification.objects.filter(pk__in=ids, email_status=EmailStatus.PENDING)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    return [pk for pk in list(pending) if _email_send_one(pk, final=final) is False]
+
+
+@dataclass
+class EmailRequeueResult:
+    requeued: int = 0
+    failed: int = 0
+
+
+def notification_emails_requeue(*, now: dt.datetime | None = None) -> EmailRequeueResult:
+    """Queue again the emails whose task was lost; give up on those queued too often.
+
+    An email still pending ``EMAIL_REQUEUE_AFTER`` after it was last queued is queued
+    again once (its ``email_queued_at`` moves to now, so the next run leaves it alone
+    until the delay has passed again); one queued ``EMAIL_MAX_QUEUED`` times already is
+    marked failed with the reason. Rows a sender holds locked are skipped, and so are
+    rows an overlapping run holds (SKIP LOCKED). Emails are queued on commit.
+    """
+    now = now or timezone.now()
+    result = EmailRequeueResult()
+    with transaction.atomic():
+        stale = list(
+            Notification.objects.select_for_update(skip_locked=True)
+            .filter(email_status=EmailStatus.PENDING)
+            .filter(
+                Q(email_queued_at__isnull=True) | Q(email_queued_at__lte=now - EMAIL_REQUEUE_AFTER)
+            )
+            .order_by("email_queued_at", "pk")
+            .values_list("pk", "email_queue_count")[:EMAIL_REQUEUE_LIMIT]
+        )
+        give_up = [pk for pk, count in stale if count >= EMAIL_MAX_QUEUED]
+        again = [pk for pk, count in stale if count < EMAIL_MAX_QUEUED]
+        if give_up:
+            reason = (
+                f"Gave up: still not sent after {EMAIL_MAX_QUEUED} queued deliveries "
+                "(broker or worker unavailable?)."
+            )
+            result.failed = Notification.objects.filter(
+                pk__in=give_up, email_status=EmailStatus.PENDING
+            ).update(
+                email_status=EmailStatus.FAILED,
+                email_error=Case(
+                    When(email_error="", then=Value(reason)),
+                    default=Concat(
+                        Value(reason + " Last error: "), F("email_error"), output_field=TextField()
+                    ),
+                    output_field=TextField(),
+                ),
+            )
+            log.warning("gave up on %s notification emails still pending", result.failed)
+        if again:
+            result.requeued = Notification.objects.filter(pk__in=again).update(
+                email_queued_at=now, email_queue_count=F("email_queue_count") + 1
+            )
+            log.warning("notification emails still pending: queued %s again", len(again))
+            _queue_pending_emails(again)
+    return result
 
 
 # Team chat -------------------------------------------------------------------------------

@@ -45,6 +45,15 @@ def notifications_email(self, ids: list[int]) -> None:
         raise self.retry(args=[failed], countdown=_backoff(self.request.retries))
 
 
+@shared_task(name="core.notification_emails_requeue", ignore_result=True)
+def notification_emails_requeue() -> dict:
+    """CORE-7: queue again the emails whose task was lost (beat runs it every 60 s)."""
+    from .notifications import notification_emails_requeue as requeue
+
+    result = requeue()
+    return {"requeued": result.requeued, "failed": result.failed}
+
+
 @shared_task(bind=True, name="core.chat_message_send", ignore_result=True, max_retries=8)
 def chat_message_send(self, message_id: int) -> None:
     """POST one chat outbox message to its webhook; retry transient failures with backoff."""

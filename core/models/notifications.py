@@ -47,6 +47,11 @@ class Notification(models.Model):
     )
     emailed_at = models.DateTimeField(null=True, blank=True)
     email_error = models.TextField(blank=True)
+    # CORE-7, no lost email: when the email's task was last queued and how many times. A
+    # pending email whose task was lost (broker down at commit, worker killed) is queued
+    # again by the beat task ``core.notification_emails_requeue``, then given up on.
+    email_queued_at = models.DateTimeField(null=True, blank=True)
+    email_queue_count = models.PositiveSmallIntegerField(default=0)
 
     objects = NotificationQuerySet.as_manager()
 
@@ -61,6 +66,12 @@ class Notification(models.Model):
                 fields=["recipient"],
                 condition=Q(read_at__isnull=True),
                 name="core_notification_unread",
+            ),
+            # The requeue sweep's only read: pending emails, oldest queued first.
+            models.Index(
+                fields=["email_queued_at"],
+                condition=Q(email_status="pending"),
+                name="core_notification_email_pending",
             ),
         ]
 
