@@ -20,3 +20,8 @@ urlpatterns = [
     path("", include("escalations.urls")),
     path("", include("core.urls")),
 ]
+
+handler400 = "core.api.middleware.bad_request"
+handler403 = "core.api.middleware.permission_denied"
+handler404 = "core.api.middleware.page_not_found"
+handler500 = "core.api.middleware.server_error"

@@ -17,6 +17,7 @@ from .errors import InvalidInput
 from .models import BusinessCalendar, Holiday, HolidaySource, WorkingInterval
 from .models.calendars import seconds_label, validate_country, validate_country_subdiv
 from .services import audit_record
+from .validation import check_instant
 
 MAX_GENERATED_YEARS = 50
 
@@ -42,7 +43,7 @@ def _aware(value: dt.datetime, field: str) -> dt.datetime:
             f"{field} must include a UTC offset (e.g. 2026-03-09T09:00:00-07:00 or ...Z).",
             field=field,
         )
-    return value
+    return check_instant(value, field=field)  # years 2000..2100, offsets within 14 h
 
 
 def calendar_deadline(*, calendar, start: dt.datetime, duration) -> dt.datetime:

@@ -5,8 +5,11 @@ from __future__ import annotations
 import csv
 import datetime as dt
 
-from django.http import StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
+
+from core.errors import InvalidInput
+from core.validation import csv_cell, parse_day, parse_int
 
 COLUMNS = [
     ("reference", lambda a: a.case.reference),
@@ -39,45 +42,62 @@ class _Echo:
         return value
 
 
-def _safe(value):
-    """Keep spreadsheet formulas out of exported cells (CSV injection)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+# UTF-8 with a byte-order mark so spreadsheet programs read non-ASCII names correctly.
+CSV_BOM = "\ufeff"
+CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 
 
 def outreach_csv_rows(queryset):
+    """Header, then rows; every cell goes through ``csv_cell`` (control characters
+    dropped, leading ``= + - @`` neutralised against CSV injection)."""
     writer = csv.writer(_Echo())
-    yield writer.writerow([name for name, _ in COLUMNS])
+    yield CSV_BOM + writer.writerow([name for name, _ in COLUMNS])
     for assessment in queryset.iterator(chunk_size=500):
-        yield writer.writerow([_safe(get(assessment)) for _, get in COLUMNS])
+        yield writer.writerow([csv_cell(get(assessment)) for _, get in COLUMNS])
 
 
 def outreach_csv_response(queryset) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(outreach_csv_rows(queryset), content_type="text/csv")
+    """The filters were validated when ``queryset`` was built (``strict=True``), so a
+    bad filter is a 400 before the first byte, never a stream cut off halfway."""
+    response = StreamingHttpResponse(outreach_csv_rows(queryset), content_type=CSV_CONTENT_TYPE)
     stamp = timezone.now().strftime("%Y%m%d-%H%M")
     response["Content-Disposition"] = f'attachment; filename="outreach-tracker-{stamp}.csv"'
     return response
 
 
-def outreach_filters_from(params) -> dict:
-    """Tracker filters from query parameters (shared by the page, the API and the CSV)."""
-    from django.utils.dateparse import parse_date
+def outreach_filters_from(params, *, strict: bool = False) -> dict:
+    """Tracker filters from query parameters (shared by the page, the API and the CSV).
 
+    ``strict`` (the API and the CSV export): a malformed value is an ``InvalidInput``
+    naming the parameter. Otherwise (the page, whose form shows the error) it is ignored.
+    """
     from core.models import User
+    from core.validation import check_text
+
+    def valid(parse, key, **kwargs):
+        try:
+            return parse(params.get(key), field=key, **kwargs)
+        except InvalidInput:
+            if strict:
+                raise
+            return None
 
     filters = {}
-    for key in ("status", "segment", "search"):
-        if params.get(key):
-            filters[key] = params[key]
-    if params.get("assignee"):
-        filters["assignee"] = User.objects.filter(username=params["assignee"]).first() or 0
-    if str(params.get("criteria_min", "")).isdigit():
-        filters["criteria_min"] = int(params["criteria_min"])
+    for key in ("status", "segment", "search", "assignee"):
+        value = params.get(key)
+        if value and valid(lambda v, field: check_text(v[:200], field=field), key) is not None:
+            filters[key] = value[:200]
+    if "assignee" in filters:
+        filters["assignee"] = User.objects.filter(username=filters["assignee"]).first() or 0
+    if params.get("criteria_min"):
+        number = valid(parse_int, "criteria_min", low=0, high=4)
+        if number is not None:
+            filters["criteria_min"] = number
     if params.get("routed_general") in ("true", "false"):
         filters["routed_general"] = params["routed_general"] == "true"
     tz = timezone.get_current_timezone()
     for key in ("since", "until"):
-        day = parse_date(params.get(key) or "")
+        day = valid(parse_day, key) if params.get(key) else None
         if day:  # whole days in the viewer's time zone; "until" is inclusive
             start = dt.datetime.combine(day, dt.time.min, tzinfo=tz)
             filters[key] = start + dt.timedelta(days=1) if key == "until" else start
@@ -93,3 +113,8 @@ def outreach_export(request):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     return outreach_csv_response(outreach_tracker(**outreach_filters_from(request.GET)))
+    try:
+        filters = outreach_filters_from(request.GET, strict=True)
+    except InvalidInput as exc:
+        return HttpResponse(exc.message, status=400, content_type="text/plain; charset=utf-8")
+    return outreach_csv_response(outreach_tracker(viewer=request.user, **filters))

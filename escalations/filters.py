@@ -6,6 +6,8 @@ import django_filters
 from django.db.models import F, Q
 from rest_framework.filters import OrderingFilter
 
+from core.api.validation import IsoDateTimeFilter, NumberFilter
+
 from .models import Case, Kind, Priority, Segment, SourceChannel, Status
 
 
@@ -23,17 +25,17 @@ class CaseFilter(django_filters.FilterSet):
         method="filter_assignee",
         help_text='Username or id; "me" for yourself, "none" for unassigned cases.',
     )
-    team = django_filters.NumberFilter(field_name="team_id", help_text="Team id.")
+    team = NumberFilter(field_name="team_id", help_text="Team id.")
     breached = django_filters.BooleanFilter(
         field_name="is_breached", help_text="Cases with (true) or without (false) a breached clock."
     )
-    due_before = django_filters.IsoDateTimeFilter(
+    due_before = IsoDateTimeFilter(
         field_name="next_due_at",
         lookup_expr="lt",
         help_text="Cases whose nearest running clock is due before this instant (ISO 8601).",
     )
-    created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
-    created_before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
+    created_after = IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_before = IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
     tag = django_filters.CharFilter(field_name="tags__name", distinct=False, method="filter_tag")
     open = django_filters.BooleanFilter(method="filter_open", help_text="Only open cases.")
 

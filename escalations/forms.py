@@ -7,6 +7,7 @@ import datetime as dt
 from django import forms
 from django.utils import timezone
 
+from core.forms import GuardedForm
 from core.models import User
 
 from .models import (
@@ -48,7 +49,7 @@ def day_start(day: dt.date) -> dt.datetime:
 OPEN_STATUSES = [(s.value, s.label) for s in Status if s not in (Status.RESOLVED, Status.CLOSED)]
 
 
-class QueueFilterForm(forms.Form):
+class QueueFilterForm(GuardedForm):
     status = forms.ChoiceField(choices=_blank(OPEN_STATUSES), required=False)
     kind = forms.ChoiceField(choices=_blank(Kind.choices), required=False)
     priority = forms.ChoiceField(choices=_blank(Priority.choices), required=False)
@@ -71,7 +72,7 @@ class QueueFilterForm(forms.Form):
             ]
 
 
-class BreachFilterForm(forms.Form):
+class BreachFilterForm(GuardedForm):
     agent = forms.ChoiceField(required=False)
     policy = forms.ModelChoiceField(
         queryset=SlaPolicy.objects.order_by("name"), required=False, empty_label="Any policy"
@@ -98,7 +99,7 @@ class BreachFilterForm(forms.Form):
         return data
 
 
-class OutreachFilterForm(forms.Form):
+class OutreachFilterForm(GuardedForm):
     search = forms.CharField(required=False, max_length=100)
     status = forms.ChoiceField(choices=_blank(Status.choices), required=False)
     segment = forms.ChoiceField(choices=_blank(Segment.choices), required=False)
@@ -125,14 +126,14 @@ class OutreachFilterForm(forms.Form):
 
 
 # Case page ---------------------------------------------------------------------------------
-class NoteForm(forms.Form):
+class NoteForm(GuardedForm):
     body = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=10000)
     visibility = forms.ChoiceField(
         choices=Visibility.choices, initial=Visibility.INTERNAL, widget=forms.RadioSelect
     )
 
 
-class CallForm(forms.Form):
+class CallForm(GuardedForm):
     party = forms.ChoiceField(choices=Party.choices, initial=Party.CLIENT)
     direction = forms.ChoiceField(choices=CallDirection.choices, initial=CallDirection.OUTBOUND)
     outcome = forms.ChoiceField(choices=CallOutcome.choices)
@@ -171,12 +172,12 @@ class CallForm(forms.Form):
         }
 
 
-class TransitionForm(forms.Form):
+class TransitionForm(GuardedForm):
     to = forms.ChoiceField(choices=Status.choices)
     reason = forms.CharField(max_length=500, required=False)
 
 
-class AssignForm(forms.Form):
+class AssignForm(GuardedForm):
     assignee = forms.ModelChoiceField(
         queryset=User.objects.filter(is_active=True).order_by("username"),
         required=False,
@@ -186,7 +187,7 @@ class AssignForm(forms.Form):
     reason = forms.CharField(max_length=500, required=False)
 
 
-class MacroForm(forms.Form):
+class MacroForm(GuardedForm):
     macro = forms.ModelChoiceField(queryset=Macro.objects.filter(active=True))
 
     def extra(self, data) -> dict:
@@ -198,24 +199,24 @@ class MacroForm(forms.Form):
         }
 
 
-class ContactRequestForm(forms.Form):
+class ContactRequestForm(GuardedForm):
     requested_for = forms.ChoiceField(
         choices=Party.choices, label="Who is asking", initial=Party.CLIENT
     )
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
 
 
-class ContactDecisionForm(forms.Form):
+class ContactDecisionForm(GuardedForm):
     decision = forms.ChoiceField(choices=[("approve", "Approve"), ("deny", "Deny")])
     reason = forms.CharField(max_length=1000)
 
 
-class BreachAcknowledgeForm(forms.Form):
+class BreachAcknowledgeForm(GuardedForm):
     reason = forms.CharField(max_length=1000, error_messages={"required": "Give a reason."})
 
 
 # New cases ---------------------------------------------------------------------------------
-class CaseCreateForm(forms.Form):
+class CaseCreateForm(GuardedForm):
     title = forms.CharField(max_length=200)
     kind = forms.ChoiceField(choices=Kind.choices, initial=Kind.GENERAL)
     priority = forms.ChoiceField(choices=Priority.choices, initial=Priority.NORMAL)
@@ -250,7 +251,7 @@ class CaseCreateForm(forms.Form):
         return data
 
 
-class NcoIntakeForm(forms.Form):
+class NcoIntakeForm(GuardedForm):
     client_name = forms.CharField(max_length=200)
     client_company = forms.CharField(max_length=200, required=False)
     client_email = forms.EmailField(required=False)

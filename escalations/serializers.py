@@ -7,8 +7,14 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.api.validation import (
+    BoundedDateTimeField,
+    FreeTextField,
+    SingleLineCharField,
+    model_int_kwargs,
 from core.models import SlaClock, User
 
+from . import limits
 from .models import (
     PLACEHOLDERS,
     PROBING_QUESTIONS,
@@ -274,22 +280,26 @@ def _iso_datetime(value, tz):
 class CaseWriteSerializer(serializers.Serializer):
     """Fields a client may set on create (all) or on PATCH (any subset)."""
 
-    title = serializers.CharField(max_length=200)
-    client_name = serializers.CharField(max_length=200)
-    issue_summary = serializers.CharField(required=False, allow_blank=True)
+    title = SingleLineCharField(max_length=limits.MAX_TITLE)
+    client_name = SingleLineCharField(max_length=200)
+    issue_summary = FreeTextField(max_length=limits.MAX_TEXT, required=False, allow_blank=True)
     kind = serializers.ChoiceField(choices=Kind.choices, required=False)
     priority = serializers.ChoiceField(choices=Priority.choices, required=False)
     client_email = serializers.EmailField(required=False, allow_blank=True)
-    client_phone = serializers.CharField(max_length=40, required=False, allow_blank=True)
-    client_company = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    client_account_id = serializers.CharField(max_length=64, required=False, allow_blank=True)
+    client_phone = SingleLineCharField(max_length=40, required=False, allow_blank=True)
+    client_company = SingleLineCharField(max_length=200, required=False, allow_blank=True)
+    client_account_id = SingleLineCharField(max_length=64, required=False, allow_blank=True)
     client_segment = serializers.ChoiceField(choices=Segment.choices, required=False)
-    freelancer_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    freelancer_id = serializers.CharField(max_length=64, required=False, allow_blank=True)
+    freelancer_name = SingleLineCharField(max_length=200, required=False, allow_blank=True)
+    freelancer_id = SingleLineCharField(max_length=64, required=False, allow_blank=True)
     freelancer_email = serializers.EmailField(required=False, allow_blank=True)
-    freelancer_phone = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    freelancer_phone = SingleLineCharField(max_length=40, required=False, allow_blank=True)
     is_agency = serializers.BooleanField(required=False)
-    contract_ids = serializers.ListField(child=serializers.CharField(max_length=64), required=False)
+    contract_ids = serializers.ListField(
+        child=SingleLineCharField(max_length=limits.MAX_CONTRACT_ID_LENGTH),
+        max_length=limits.MAX_CONTRACT_IDS,
+        required=False,
+    )
     contract_type = serializers.ChoiceField(
         choices=ContractType.choices, required=False, allow_blank=True
     )
@@ -297,11 +307,17 @@ class CaseWriteSerializer(serializers.Serializer):
         max_digits=12, decimal_places=2, min_value=0, required=False, allow_null=True
     )
     source_channel = serializers.ChoiceField(choices=SourceChannel.choices, required=False)
-    external_ticket_id = serializers.CharField(
+    external_ticket_id = SingleLineCharField(
         max_length=100, required=False, allow_blank=True, allow_null=True
     )
-    team = serializers.IntegerField(required=False, allow_null=True, help_text="Team id.")
-    tags = serializers.ListField(child=serializers.CharField(max_length=50), required=False)
+    team = serializers.IntegerField(
+        required=False, allow_null=True, help_text="Team id.", min_value=1, max_value=2**63 - 1
+    )
+    tags = serializers.ListField(
+        child=SingleLineCharField(max_length=limits.MAX_TAG_LENGTH),
+        max_length=limits.MAX_TAGS,
+        required=False,
+    )
 
     def validate_team(self, value):
         from core.models import Team
@@ -315,7 +331,7 @@ class CaseWriteSerializer(serializers.Serializer):
 
 
 class CaseUpdateSerializer(CaseWriteSerializer):
-    reason = serializers.CharField(required=False, allow_blank=True)
+    reason = FreeTextField(max_length=limits.MAX_SHORT_TEXT, required=False, allow_blank=True)
 
     def __init__(self, *args, **kwargs):
         kwargs["partial"] = True
@@ -325,20 +341,30 @@ class CaseUpdateSerializer(CaseWriteSerializer):
 
 
 class TransitionSerializer(serializers.Serializer):
-    to = serializers.CharField(help_text=f"One of: {', '.join(Status.values)}.")
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    to = SingleLineCharField(max_length=30, help_text=f"One of: {', '.join(Status.values)}.")
+    reason = FreeTextField(
+        max_length=limits.MAX_SHORT_TEXT, required=False, allow_blank=True, default=""
+    )
 
 
 class AssignSerializer(serializers.Serializer):
-    assignee = serializers.CharField(
-        allow_null=True, help_text="Username or id of the new assignee; null to unassign."
+    assignee = SingleLineCharField(
+        max_length=150,
+        allow_null=True,
+        help_text="Username or id of the new assignee; null to unassign.",
     )
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = FreeTextField(
+        max_length=limits.MAX_SHORT_TEXT, required=False, allow_blank=True, default=""
+    )
 
     def validate_assignee(self, value):
         if value in (None, ""):
             return None
-        lookup = {"pk": int(value)} if str(value).isdigit() else {"username": value}
+        lookup = (
+            {"pk": int(value)}
+            if str(value).isascii() and str(value).isdigit() and len(str(value)) < 19
+            else {"username": value}
+        )
         user = User.objects.filter(**lookup).first()
         if user is None:
             raise serializers.ValidationError(f"No user {value!r}.")
@@ -357,7 +383,7 @@ class EventSerializer(serializers.ModelSerializer):
 
 
 class NoteCreateSerializer(serializers.Serializer):
-    body = serializers.CharField()
+    body = FreeTextField(max_length=limits.MAX_TEXT)
     visibility = serializers.ChoiceField(choices=Visibility.choices, default=Visibility.INTERNAL)
     research = serializers.BooleanField(
         default=False, help_text="Research notes are always internal (ESC-7)."
@@ -390,22 +416,32 @@ class CallCreateSerializer(serializers.Serializer):
     direction = serializers.ChoiceField(
         choices=CallDirection.choices, default=CallDirection.OUTBOUND
     )
-    phone_number = serializers.CharField(max_length=40, required=False, allow_blank=True)
-    started_at = serializers.DateTimeField(required=False)
-    duration_seconds = serializers.IntegerField(min_value=0, default=0)
+    phone_number = SingleLineCharField(max_length=40, required=False, allow_blank=True)
+    started_at = BoundedDateTimeField(
+        required=False,
+        help_text="Not before the case was opened, at most 5 minutes ahead; default now.",
+    )
+    duration_seconds = serializers.IntegerField(
+        default=0, **model_int_kwargs(CallLog, "duration_seconds")
+    )
     answers = serializers.DictField(
-        child=serializers.CharField(allow_blank=True),
+        child=FreeTextField(max_length=limits.MAX_SHORT_TEXT, allow_blank=True),
         required=False,
         help_text=f"Probing question key -> answer. Keys: {', '.join(PROBING_QUESTIONS)}.",
     )
-    summary = serializers.CharField(required=False, allow_blank=True, default="")
+    summary = FreeTextField(
+        max_length=limits.MAX_TEXT, required=False, allow_blank=True, default=""
+    )
 
 
 class ContactAttemptSerializer(serializers.Serializer):
-    channel = serializers.CharField(max_length=40)
-    outcome = serializers.CharField(required=False, allow_blank=True, default="")
-    note = serializers.CharField(required=False, allow_blank=True, default="")
-    at = serializers.DateTimeField(required=False)
+    channel = SingleLineCharField(max_length=40)
+    outcome = SingleLineCharField(max_length=200, required=False, allow_blank=True, default="")
+    note = FreeTextField(max_length=limits.MAX_TEXT, required=False, allow_blank=True, default="")
+    at = BoundedDateTimeField(
+        required=False,
+        help_text="Not before the case was opened, at most 5 minutes ahead; default now.",
+    )
 
 
 class ChecklistItemSerializer(serializers.ModelSerializer):
@@ -454,12 +490,12 @@ class ContactRequestCreateSerializer(serializers.Serializer):
     party = serializers.ChoiceField(
         choices=Party.choices, help_text="The party asking for the other's contact information."
     )
-    reason = serializers.CharField()
+    reason = FreeTextField(max_length=limits.MAX_SHORT_TEXT)
 
 
 class ContactDecisionSerializer(serializers.Serializer):
     approve = serializers.BooleanField()
-    reason = serializers.CharField()
+    reason = FreeTextField(max_length=limits.MAX_SHORT_TEXT)
 
 
 class ContactInfoSerializer(serializers.Serializer):
@@ -496,16 +532,16 @@ class RenderedMacroSerializer(serializers.Serializer):
 
 
 class MacroSendSerializer(serializers.Serializer):
-    case = serializers.CharField(help_text="Case reference, e.g. ESC-000123.")
+    case = SingleLineCharField(max_length=20, help_text="Case reference, e.g. ESC-000123.")
     extra = serializers.DictField(
-        child=serializers.CharField(allow_blank=True),
+        child=FreeTextField(max_length=limits.MAX_SHORT_TEXT, allow_blank=True),
         required=False,
         help_text=f"Values for placeholders; allowed: {', '.join(PLACEHOLDERS)}.",
     )
 
 
 class NcoIntakeSerializer(serializers.Serializer):
-    client_name = serializers.CharField(max_length=200)
+    client_name = SingleLineCharField(max_length=200)
     client_segment = serializers.ChoiceField(choices=Segment.choices)
     job_post_value = serializers.DecimalField(
         max_digits=12, decimal_places=2, min_value=0, required=False, allow_null=True
@@ -513,22 +549,22 @@ class NcoIntakeSerializer(serializers.Serializer):
     web_presence = serializers.BooleanField(default=False)
     long_term_or_multiple = serializers.BooleanField(default=False)
     client_email = serializers.EmailField(required=False, allow_blank=True, default="")
-    client_phone = serializers.CharField(
-        max_length=40, required=False, allow_blank=True, default=""
-    )
-    client_company = serializers.CharField(
+    client_phone = SingleLineCharField(max_length=40, required=False, allow_blank=True, default="")
+    client_company = SingleLineCharField(
         max_length=200, required=False, allow_blank=True, default=""
     )
-    client_account_id = serializers.CharField(
+    client_account_id = SingleLineCharField(
         max_length=64, required=False, allow_blank=True, default=""
     )
     source_channel = serializers.ChoiceField(
         choices=SourceChannel.choices, default=SourceChannel.SOCIAL_MEDIA
     )
-    reporting_team = serializers.CharField(max_length=120, required=False, default="")
+    reporting_team = SingleLineCharField(max_length=120, required=False, default="")
     report_url = serializers.URLField(required=False, allow_blank=True, default="")
     job_post_url = serializers.URLField(required=False, allow_blank=True, default="")
-    issue_summary = serializers.CharField(required=False, allow_blank=True, default="")
+    issue_summary = FreeTextField(
+        max_length=limits.MAX_TEXT, required=False, allow_blank=True, default=""
+    )
     priority = serializers.ChoiceField(choices=Priority.choices, default=Priority.NORMAL)
 
 
@@ -577,29 +613,37 @@ class NcoAssessmentSerializer(serializers.ModelSerializer):
 
 
 class TicketRequesterSerializer(serializers.Serializer):
-    name = serializers.CharField(required=False)
+    name = SingleLineCharField(max_length=200, required=False)
     email = serializers.EmailField(required=False)
-    phone = serializers.CharField(required=False)
-    company = serializers.CharField(required=False)
-    account_id = serializers.CharField(required=False)
+    phone = SingleLineCharField(max_length=40, required=False)
+    company = SingleLineCharField(max_length=200, required=False)
+    account_id = SingleLineCharField(max_length=64, required=False)
     segment = serializers.CharField(
         required=False, help_text=f"One of: {', '.join(Segment.values)}."
     )
 
 
 class TicketSerializer(serializers.Serializer):
-    id = serializers.CharField(help_text="The ticketing system's ticket id.")
-    subject = serializers.CharField(required=False)
-    summary = serializers.CharField(required=False)
+    id = SingleLineCharField(max_length=100, help_text="The ticketing system's ticket id.")
+    subject = SingleLineCharField(
+        max_length=limits.MAX_TITLE, required=False, help_text="Becomes the case title."
+    )
+    summary = FreeTextField(max_length=limits.MAX_TEXT, required=False)
     priority = serializers.ChoiceField(choices=Priority.choices, required=False)
     kind = serializers.ChoiceField(choices=Kind.choices, required=False)
-    tags = serializers.ListField(child=serializers.CharField(), required=False)
-    comment = serializers.CharField(required=False, help_text="For ticket.client_replied.")
+    tags = serializers.ListField(
+        child=SingleLineCharField(max_length=limits.MAX_TAG_LENGTH),
+        max_length=limits.MAX_TAGS,
+        required=False,
+    )
+    comment = FreeTextField(
+        max_length=limits.MAX_TEXT, required=False, help_text="For ticket.client_replied."
+    )
     requester = TicketRequesterSerializer(required=False)
 
 
 class TicketEventSerializer(serializers.Serializer):
-    event_id = serializers.CharField(max_length=200)
+    event_id = SingleLineCharField(max_length=200)
     type = serializers.ChoiceField(
         choices=["ticket.created", "ticket.updated", "ticket.client_replied"]
     )

@@ -1,5 +1,7 @@
 from django import forms
 
+from core.forms import GuardedForm, GuardedModelForm, file_size_validator
+
 from .models import Category, ImportJob, Region, SourcingRules, Subcategory
 from .models.rules import RULE_FIELDS
 
@@ -15,7 +17,7 @@ def _subcategory_choices() -> list:
     return [("", "Any subcategory"), *grouped.items()]
 
 
-class CriteriaForm(forms.Form):
+class CriteriaForm(GuardedForm):
     title = forms.CharField(max_length=200, required=False, label="Job title")
     job_reference = forms.CharField(
         max_length=100, required=False, help_text="The marketplace job to invite to."
@@ -52,7 +54,7 @@ class CriteriaForm(forms.Form):
         return data
 
 
-class ThresholdsForm(forms.ModelForm):
+class ThresholdsForm(GuardedModelForm):
     writing_categories = forms.MultipleChoiceField(
         required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -76,6 +78,9 @@ class ThresholdsForm(forms.ModelForm):
             self.initial["note"] = ""
 
 
-class ImportForm(forms.Form):
+class ImportForm(GuardedForm):
     kind = forms.ChoiceField(choices=ImportJob.Kind.choices, initial=ImportJob.Kind.FREELANCERS)
-    file = forms.FileField(help_text="CSV in the template's columns, UTF-8.")
+    file = forms.FileField(
+        help_text="CSV in the template's columns, UTF-8, at most 5 MB.",
+        validators=[file_size_validator("CSV_IMPORT_MAX_BYTES")],
+    )

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from core.calendars import calendar_deadline, calendar_elapsed, calendar_get, calendars_list
 from core.models import BusinessCalendar, Holiday
 from core.models.calendars import seconds_label
+from core.validation import instant_problem
 
 _ISO_DURATION = re.compile(
     r"^(?P<sign>[-+]?)P(?!$)"
@@ -88,6 +89,9 @@ class AwareDateTimeParamField(serializers.DateTimeField):
                 raise serializers.ValidationError(
                     "Naive datetime: include a UTC offset (e.g. -07:00 or Z)."
                 )
+            problem = instant_problem(parsed)  # years 2000..2100, offsets within 14 h
+            if problem:
+                raise serializers.ValidationError(problem)
             return parsed
         raise serializers.ValidationError("Expected an ISO 8601 datetime string.")
 

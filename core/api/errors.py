@@ -6,8 +6,10 @@
 """
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation, TooManyFieldsSent
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -60,6 +62,12 @@ def _first_message(fields: dict) -> str:
 
 
 def exception_handler(exc, context):
+    if isinstance(exc, RequestDataTooBig | TooManyFieldsSent):
+        return Response(
+            error_body("request_too_large", "The request body is too large."), status=413
+        )
+    if isinstance(exc, SuspiciousOperation):
+        return Response(error_body("bad_request", "The request is malformed."), status=400)
     if isinstance(exc, DomainError):
         return Response({"error": exc.as_dict()}, status=exc.status)
     if isinstance(exc, DjangoValidationError):
@@ -86,8 +94,10 @@ def exception_handler(exc, context):
     return response
 
 
+@csrf_exempt
 def api_not_found(request, *args, **kwargs):
-    """JSON 404 for unknown routes under /api/."""
+    """JSON 404 for unknown routes under /api/, whatever the method (no CSRF check: a
+    POST with a token to a wrong path is a 404, not Django's CSRF page)."""
     return JsonResponse(
         error_body("not_found", f"No API endpoint at {request.path}."),
         status=status.HTTP_404_NOT_FOUND,

@@ -11,6 +11,7 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from core.api import validation
 from core.models import ClockState, Notification, SlaClock, SlaPause
 from core.notifications import (
     notification_mark_read,
@@ -91,11 +92,11 @@ class SlaClockFilter(django_filters.FilterSet):
     metric = django_filters.CharFilter()
     calendar = django_filters.CharFilter(field_name="calendar__slug")
     subject_type = django_filters.CharFilter(method="filter_subject_type", label="app_label.model")
-    object_id = django_filters.NumberFilter()
-    due_before = django_filters.IsoDateTimeFilter(field_name="due_at", lookup_expr="lt")
-    due_after = django_filters.IsoDateTimeFilter(field_name="due_at", lookup_expr="gte")
-    breached_after = django_filters.IsoDateTimeFilter(field_name="breached_at", lookup_expr="gte")
-    breached_before = django_filters.IsoDateTimeFilter(field_name="breached_at", lookup_expr="lt")
+    object_id = validation.NumberFilter()
+    due_before = validation.IsoDateTimeFilter(field_name="due_at", lookup_expr="lt")
+    due_after = validation.IsoDateTimeFilter(field_name="due_at", lookup_expr="gte")
+    breached_after = validation.IsoDateTimeFilter(field_name="breached_at", lookup_expr="gte")
+    breached_before = validation.IsoDateTimeFilter(field_name="breached_at", lookup_expr="lt")
     acknowledged = django_filters.BooleanFilter(
         field_name="acknowledged_at", lookup_expr="isnull", exclude=True
     )
@@ -161,7 +162,7 @@ class NotificationSerializer(serializers.ModelSerializer):
 class NotificationFilter(django_filters.FilterSet):
     unread = django_filters.BooleanFilter(field_name="read_at", lookup_expr="isnull")
     kind = django_filters.CharFilter()
-    since = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    since = validation.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
 
     class Meta:
         model = Notification

@@ -10,7 +10,9 @@ from django.utils import timezone
 
 from core.errors import Forbidden, IllegalTransition, InvalidInput
 from core.services import audit_record, snapshot
+from core.validation import check_case_instant, check_int, check_model_text, int_field_range
 
+from .. import limits
 from ..models import (
     NCO_CHECKLIST,
     PROBING_QUESTIONS,
@@ -75,12 +77,36 @@ def _choice(value, choices, field: str) -> str:
 
 
 def _clean(case: Case, exclude=()) -> None:
-    """Run the model's validation and turn its first error into InvalidInput."""
+    """Run the model's validation and turn its first error into InvalidInput.
+
+    API-4 first: no control character in any text column (CR/LF refused in one-line
+    columns such as the title, which becomes email subjects), and the size limits of
+    ``escalations.limits``.
+    """
+    check_model_text(case)
+    _limits_check(case)
     try:
         case.full_clean(exclude=["reference", "assignee", "team", "created_by", *exclude])
     except ValidationError as exc:
         field, messages = next(iter(exc.message_dict.items()))
         raise InvalidInput(f"{field}: {messages[0]}", field=field) from None
+
+
+def _limits_check(case: Case) -> None:
+    if len(case.issue_summary or "") > limits.MAX_TEXT:
+        raise InvalidInput(
+            f"issue_summary: at most {limits.MAX_TEXT:,} characters.", field="issue_summary"
+        )
+    ids = case.contract_ids or []
+    if not isinstance(ids, list) or len(ids) > limits.MAX_CONTRACT_IDS:
+        raise InvalidInput(
+            f"contract_ids: a list of at most {limits.MAX_CONTRACT_IDS} ids.", field="contract_ids"
+        )
+    if any(len(str(i)) > limits.MAX_CONTRACT_ID_LENGTH for i in ids):
+        raise InvalidInput(
+            f"contract_ids: each id at most {limits.MAX_CONTRACT_ID_LENGTH} characters.",
+            field="contract_ids",
+        )
 
 
 def _money(value) -> Decimal | None:
@@ -101,6 +127,9 @@ def _money(value) -> Decimal | None:
 
 
 def _tags(names) -> list[Tag]:
+    names = list(names or [])
+    if len(names) > limits.MAX_TAGS:
+        raise InvalidInput(f"tags: at most {limits.MAX_TAGS} tags.", field="tags")
     tags = []
     for raw in names or []:
         name = str(raw).strip().lower().replace(" ", "-")
@@ -404,6 +433,9 @@ def call_log_create(
         )
     if duration_seconds is None or int(duration_seconds) < 0:
         raise InvalidInput("duration_seconds cannot be negative.", field="duration_seconds")
+    low, high = int_field_range(CallLog._meta.get_field("duration_seconds"))
+    check_int(int(duration_seconds), field="duration_seconds", low=low, high=high)
+    check_case_instant(started_at, opened_at=case.created_at, field="started_at")
     call = CallLog.objects.create(
         case=case,
         agent=agent,
@@ -451,6 +483,7 @@ def case_record_contact_attempt(
         raise InvalidInput("Say which channel the attempt used.", field="channel")
     if not case.is_open:
         raise IllegalTransition(f"{case.reference} is {case.status}; it takes no more attempts.")
+    check_case_instant(at, opened_at=case.created_at, field="at")
     at = at or timezone.now()
     first = not case.events.filter(kind=EventKind.CONTACT_ATTEMPT).exists()
     event = event_record(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 
 from core.errors import InvalidInput
+from core.validation import check_json_text
 
 from ..models import Case, EventKind, InboundEvent, Kind, Priority, Segment, SourceChannel, Status
 from ._common import event_record
@@ -55,6 +56,7 @@ def _case_fields(ticket: dict) -> dict:
 def _validate(payload) -> tuple[str, str, dict]:
     if not isinstance(payload, dict):
         raise InvalidInput("The body must be a JSON object.")
+    check_json_text(payload)  # API-4: no NUL or control character reaches a row
     event_id = str(payload.get("event_id") or "").strip()
     if not event_id or len(event_id) > 200:
         raise InvalidInput("event_id is required (at most 200 characters).", field="event_id")

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from core.errors import InvalidInput, NotFound
 from core.services import audit_record
+from core.validation import check_text, text_problem
 
 from ..errors import MAX_REPORTED_ERRORS, ImportRejected
 from ..models import (
@@ -453,6 +454,15 @@ def csv_rows(text: str, kind: str) -> tuple[list[dict], list[int]]:
         if None in record:
             errors.append({"row": line, "field": "row", "message": "More cells than columns."})
             continue
+        # API-4: a control character is a row error naming the column, never a DB error.
+        bad = [
+            (name, problem)
+            for name, value in record.items()
+            if (problem := text_problem(value, multiline=name in ("jobs", "invitations")))
+        ]
+        if bad:
+            errors += [{"row": line, "field": name, "message": msg} for name, msg in bad]
+            continue
         row = {k: (v if v is None else v.strip()) for k, v in record.items() if v not in (None, "")}
         for name in ("jobs", "invitations"):
             if row.get(name):
@@ -480,6 +490,12 @@ def import_job_create(*, actor, upload, kind: str) -> ImportJob:
     name = getattr(upload, "name", "") or "upload.csv"
     if not name.lower().endswith(".csv"):
         raise InvalidInput("Upload a .csv file (download the template).", field="file")
+    check_text(name, field="file")
+    limit = settings.CSV_IMPORT_MAX_BYTES
+    if (getattr(upload, "size", 0) or 0) > limit:
+        raise InvalidInput(
+            f"The file is larger than {limit / 1024 / 1024:.0f} MB; split it.", field="file"
+        )
     with transaction.atomic():
         job = ImportJob(kind=kind, source=ImportJob.Source.CSV, created_by=actor, filename=name)
         job.file.save(name, upload, save=False)
@@ -523,7 +539,9 @@ def import_job_run(*, job_id: int) -> ImportJob:
         _fail(job_id, [{"row": None, "field": "file", "message": "The file is not UTF-8 text."}], 0)
     except Exception as exc:  # recorded for the uploader, then re-raised for the logs
         logger.exception("import job %s failed", job_id)
-        _fail(job_id, [{"row": None, "field": "file", "message": f"Import failed: {exc}"}], 0)
+        # The details go to the log, not to the uploader (no raw database errors).
+        message = f"Import failed ({type(exc).__name__}); the details are in the server log."
+        _fail(job_id, [{"row": None, "field": "file", "message": message}], 0)
         raise
     return ImportJob.objects.get(pk=job_id)
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from core.errors import InvalidInput, NotFound
 from core.services import audit_record
+from core.validation import check_text
 
 from ..eligibility import (
     MAX_SHORTLIST_SIZE,
@@ -332,7 +333,9 @@ def _find_freelancer(ref) -> Freelancer:
     text = str(ref or "").strip()
     if not text:
         raise InvalidInput("Name a freelancer (id or external id).", field="freelancer")
-    freelancer = Freelancer.objects.filter(pk=int(text)).first() if text.isdigit() else None
+    check_text(text, field="freelancer")
+    numeric = text.isascii() and text.isdigit() and len(text) < 19
+    freelancer = Freelancer.objects.filter(pk=int(text)).first() if numeric else None
     if freelancer is None:
         freelancer = Freelancer.objects.filter(external_id=text).first()
     if freelancer is None:
