@@ -112,9 +112,8 @@ def outreach_export(request):
 
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    return outreach_csv_response(outreach_tracker(**outreach_filters_from(request.GET)))
     try:
         filters = outreach_filters_from(request.GET, strict=True)
     except InvalidInput as exc:
         return HttpResponse(exc.message, status=400, content_type="text/plain; charset=utf-8")
-    return outreach_csv_response(outreach_tracker(viewer=request.user, **filters))
+    return outreach_csv_response(outreach_tracker(**filters))
