@@ -10,6 +10,7 @@ from .admin_audit import AuditedModelAdmin
 from .calendars import calendar_holidays_generate, calendar_snapshot, validate_intervals
 from .errors import DomainError
 from .models import (
+    AccessSettings,
     AuditEvent,
     BusinessCalendar,
     ChatMessage,
@@ -17,6 +18,7 @@ from .models import (
     Holiday,
     Notification,
     NotificationSettings,
+    ServiceToken,
     SlaClock,
     SlaFanOut,
     SlaPause,
@@ -341,3 +343,49 @@ class ChatMessageAdmin(admin.ModelAdmin):
         for pk in ids:
             transaction.on_commit(lambda pk=pk: chat_message_send.delay(pk), robust=True)
         self.message_user(request, f"Queued {len(ids)} message(s).")
+
+
+@admin.register(AccessSettings)
+class AccessSettingsAdmin(AuditedModelAdmin):
+    """CORE-8: the read-only cross-team visibility switch (off by default)."""
+
+    list_display = ["__str__", "cross_team_read", "updated_at"]
+
+    def has_add_permission(self, request):
+        return not AccessSettings.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ServiceToken)
+class ServiceTokenAdmin(admin.ModelAdmin):
+    """Tokens are created by `manage.py create_service_token` (the key is shown once)."""
+
+    list_display = ["name", "scopes", "key_prefix", "created_at", "last_used_at", "revoked_at"]
+    readonly_fields = [
+        "name",
+        "user",
+        "key_prefix",
+        "scopes",
+        "created_by",
+        "created_at",
+        "last_used_at",
+        "revoked_at",
+    ]
+    exclude = ["key_hash"]
+    actions = ["revoke"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description="Revoke the selected tokens")
+    def revoke(self, request, queryset):
+        from .tokens import service_token_revoke
+
+        for token in queryset:
+            service_token_revoke(token=token, actor=request.user)
+        self.message_user(request, f"Revoked {queryset.count()} token(s).")

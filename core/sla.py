@@ -72,6 +72,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from . import business_hours as bh
+from .access import can_acknowledge_clock, deny
 from .errors import Conflict, Forbidden, IllegalTransition, InvalidInput
 from .models import (
     AuditEvent,
@@ -369,8 +370,9 @@ def clock_cancel(*, clock: SlaClock, at=None, actor=None, reason: str = "") -> S
 @transaction.atomic
 def clock_acknowledge_breach(*, clock: SlaClock, lead: User, reason: str) -> SlaClock:
     """ESC-8: a team lead or admin acknowledges a breach, with a reason."""
-    if lead is None or not getattr(lead, "is_lead", False):
-        raise Forbidden("Only team leads and admins may acknowledge a breach.")
+    if not can_acknowledge_clock(lead, clock):
+        deny(lead, "acknowledge breach", target=clock)
+        raise Forbidden("Only a lead of the case's team (or an admin) may acknowledge a breach.")
     reason = (reason or "").strip()
     if not reason:
         raise InvalidInput("A reason is required to acknowledge a breach.", field="reason")

@@ -21,9 +21,11 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.errors import InvalidInput, NotFound
+from core.access import deny
+from core.api.throttling import failures_throttled
+from core.errors import Forbidden, InvalidInput, NotFound
 
-from . import selectors, services
+from . import access, selectors, services
 from .exports import outreach_csv_response, outreach_filters_from
 from .filters import CaseFilter, CaseOrderingFilter
 from .models import Case, ChecklistItem, ContactInfoRequest, EventKind, Macro, Segment, Status
@@ -54,7 +56,7 @@ from .serializers import (
     TicketEventSerializer,
     TransitionSerializer,
 )
-from .webhooks import SIGNATURE_HEADER, TIMESTAMP_HEADER, verify_signature
+from .webhooks import SIGNATURE_HEADER, TIMESTAMP_HEADER, WebhookAuthError, verify_signature
 
 ERRORS = {
     400: OpenApiResponse(ErrorSerializer, description="Invalid input (names the field)."),
@@ -85,6 +87,7 @@ def _err(*codes):
 )
 class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = CaseSerializer
+    service_scopes = (access.READ_SCOPE, access.WRITE_SCOPE)
     lookup_field = "reference"
     lookup_value_regex = r"[A-Za-z]{3}-\d+"
     filterset_class = CaseFilter
@@ -107,17 +110,27 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation: no database
             return Case.objects.none()
+        user = self.request.user
         if self.action == "list":
-            return selectors.case_summaries(user=self.request.user)
-        return selectors.case_list(user=self.request.user)
+            return access.cases_visible_to(user, selectors.case_summaries(user=user))
+        return access.cases_visible_to(user, selectors.case_list(user=user))
 
     def get_serializer_class(self):
         return CaseListSerializer if self.action == "list" else CaseSerializer
 
     def get_object(self):
-        return selectors.case_get(
-            reference=self.kwargs[self.lookup_field], queryset=self.get_queryset()
+        """The case through the access check: a foreign case is a 404 (CORE-8)."""
+        return access.case_for(
+            self.request.user,
+            self.kwargs[self.lookup_field],
+            queryset=selectors.case_list(user=self.request.user),
         )
+
+    def _workable(self, doing: str):
+        """The case, refused with 403 before any input is read if the caller may not act."""
+        case = self.get_object()
+        access.require_can_work(self.request.user, case, doing)
+        return case
 
     def _fresh(self, case):
         return CaseSerializer(
@@ -141,7 +154,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         responses={200: CaseSerializer, **_err(400, 403, 404)},
     )
     def partial_update(self, request, reference=None):
-        case = self.get_object()
+        case = self._workable("edit the case")
         data = CaseUpdateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
@@ -169,10 +182,11 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     )
     @action(detail=True, methods=["post"])
     def transition(self, request, reference=None):
+        case = self._workable("change the status")
         data = TransitionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         case = services.case_transition(
-            case=self.get_object(),
+            case=case,
             to_status=data.validated_data["to"],
             actor=request.user,
             reason=data.validated_data["reason"],
@@ -186,10 +200,12 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     )
     @action(detail=True, methods=["post"])
     def assign(self, request, reference=None):
+        case = self.get_object()
+        access.require_can_assign(request.user, case)
         data = AssignSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         case = services.case_assign(
-            case=self.get_object(),
+            case=case,
             assignee=data.validated_data["assignee"],
             lead=request.user,
             reason=data.validated_data["reason"],
@@ -228,6 +244,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         case = self.get_object()
         if request.method == "GET":
             return Response(EventSerializer(selectors.case_notes(case=case), many=True).data)
+        access.require_can_note(request.user, case)
         data = NoteCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         event = services.note_add(
@@ -254,6 +271,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         if request.method == "GET":
             calls = case.calls.select_related("agent")
             return Response(CallSerializer(calls, many=True).data)
+        access.require_can_work(request.user, case, "log a call")
         data = CallCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         call = services.call_log_create(case=case, agent=request.user, **data.validated_data)
@@ -266,10 +284,11 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     )
     @action(detail=True, methods=["post"], url_path="contact-attempts")
     def contact_attempts(self, request, reference=None):
+        case = self._workable("record a contact attempt")
         data = ContactAttemptSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         event = services.case_record_contact_attempt(
-            case=self.get_object(), agent=request.user, **data.validated_data
+            case=case, agent=request.user, **data.validated_data
         )
         return Response(EventSerializer(event).data, status=status.HTTP_201_CREATED)
 
@@ -288,7 +307,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     )
     @action(detail=True, methods=["post"], url_path=r"checklist/(?P<key>[a-z0-9_-]+)")
     def checklist_tick(self, request, reference=None, key=None):
-        case = self.get_object()
+        case = self._workable("tick the checklist")
         item = ChecklistItem.objects.filter(case=case, key=key).first()
         if item is None:
             raise NotFound(f"{case.reference} has no checklist item {key!r}.")
@@ -320,6 +339,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         if request.method == "GET":
             reqs = case.contact_requests.select_related("case", "requested_by", "decided_by")
             return Response(ContactRequestSerializer(reqs, many=True).data)
+        access.require_can_work(request.user, case, "ask for contact information")
         data = ContactRequestCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         req = services.contact_request_create(
@@ -332,8 +352,15 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
 
 
 class ContactRequestViewSet(viewsets.GenericViewSet):
-    queryset = ContactInfoRequest.objects.select_related("case", "requested_by", "decided_by")
     serializer_class = ContactRequestSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return ContactInfoRequest.objects.none()
+        return access.contact_requests_visible_to(
+            self.request.user,
+            ContactInfoRequest.objects.select_related("case", "requested_by", "decided_by"),
+        )
 
     def get_object(self):
         pk = self.kwargs["pk"]
@@ -348,11 +375,13 @@ class ContactRequestViewSet(viewsets.GenericViewSet):
     )
     @action(detail=True, methods=["post"])
     def decide(self, request, pk=None):
+        req = self.get_object()
+        if not access.can_decide_contact_request(request.user, req):
+            deny(request.user, "decide contact request", target=req)
+            raise Forbidden("Only a lead of the case's team (not the requester) may decide this.")
         data = ContactDecisionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        req = services.contact_request_decide(
-            request=self.get_object(), lead=request.user, **data.validated_data
-        )
+        req = services.contact_request_decide(request=req, lead=request.user, **data.validated_data)
         return Response(ContactRequestSerializer(req).data)
 
     @extend_schema(
@@ -361,7 +390,7 @@ class ContactRequestViewSet(viewsets.GenericViewSet):
     )
     @action(detail=True, methods=["get"], url_path="contact-info")
     def contact_info(self, request, pk=None):
-        info = services.contact_info_shareable(request=self.get_object())
+        info = services.contact_info_shareable(request=self.get_object(), user=request.user)
         return Response(ContactInfoSerializer(info).data)
 
 
@@ -389,7 +418,7 @@ class MacroViewSet(viewsets.ReadOnlyModelViewSet):
         reference = request.query_params.get("case")
         if not reference:
             raise InvalidInput("Pass the case reference as ?case=ESC-000123.", field="case")
-        case = selectors.case_get(reference=reference)
+        case = access.case_for(request.user, reference)
         extra = {k: v for k, v in request.query_params.items() if k not in ("case", "format")}
         rendered = services.macro_render(
             macro=self.get_object(), case=case, agent=request.user, extra=extra
@@ -405,7 +434,8 @@ class MacroViewSet(viewsets.ReadOnlyModelViewSet):
     def send(self, request, pk=None):
         data = MacroSendSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        case = selectors.case_get(reference=data.validated_data["case"])
+        case = access.case_for(request.user, data.validated_data["case"])
+        access.require_can_work(request.user, case, "reply to the client")
         event = services.macro_send(
             macro=self.get_object(),
             case=case,
@@ -438,10 +468,12 @@ class OutreachViewSet(viewsets.GenericViewSet):
 
     serializer_class = NcoAssessmentSerializer
     filter_backends = []
+    service_scopes = (access.READ_SCOPE, access.WRITE_SCOPE)
 
     def get_queryset(self):
         return selectors.outreach_tracker(
-            **outreach_filters_from(self.request.query_params, strict=True)
+            viewer=self.request.user,
+            **outreach_filters_from(self.request.query_params, strict=True),
         )
 
     @extend_schema(summary="The outreach tracker", parameters=OUTREACH_PARAMS)
@@ -511,15 +543,25 @@ class TicketWebhookView(APIView):
             201: TicketEventResultSerializer,
             400: ERRORS[400],
             401: OpenApiResponse(ErrorSerializer, description="Missing, forged or stale."),
+            429: OpenApiResponse(
+                ErrorSerializer, description="Too many failed signatures from this address."
+            ),
         },
     )
     def post(self, request):
         body = request.body
-        verify_signature(
-            timestamp=request.headers.get(TIMESTAMP_HEADER),
-            signature=request.headers.get(SIGNATURE_HEADER),
-            body=body,
-        )
+        # CORE-8: failed signatures are counted per IP; past the limit, 429.
+        with failures_throttled(
+            request,
+            scope="webhook_signature",
+            rate_setting="WEBHOOK_SIGNATURE_FAILURE_RATE",
+            errors=WebhookAuthError,
+        ):
+            verify_signature(
+                timestamp=request.headers.get(TIMESTAMP_HEADER),
+                signature=request.headers.get(SIGNATURE_HEADER),
+                body=body,
+            )
         try:
             payload = json.loads(body.decode("utf-8"))
         except (UnicodeDecodeError, ValueError):

@@ -11,7 +11,10 @@ class EscalationsConfig(AppConfig):
         from core.navigation import register_nav
         from core.widgets import register_widget
 
+        from .access import register as register_access
         from .widgets import breaches_to_review, my_urgent_cases
+
+        register_access()
 
         register_nav("Queue", "escalations:queue", order=10)
         register_nav("Outreach", "escalations:outreach", order=20)

@@ -116,4 +116,4 @@ def outreach_export(request):
         filters = outreach_filters_from(request.GET, strict=True)
     except InvalidInput as exc:
         return HttpResponse(exc.message, status=400, content_type="text/plain; charset=utf-8")
-    return outreach_csv_response(outreach_tracker(**filters))
+    return outreach_csv_response(outreach_tracker(viewer=request.user, **filters))

@@ -27,6 +27,7 @@ from django.utils import timezone
 from core.errors import NotFound
 from core.models import SlaClock, User
 
+from .access import cases_decidable_by, cases_visible_to
 from .models import (
     PRIORITY_RANK,
     Case,
@@ -165,9 +166,10 @@ def case_most_urgent_first(qs: QuerySet[Case]) -> QuerySet[Case]:
 
 
 def case_queue_for(*, agent) -> QuerySet[Case]:
-    """An agent's queue: their open cases and the unassigned new ones, most urgent first."""
+    """An agent's queue: their open cases and the unassigned new ones they may claim
+    (their teams' and the shared intake; CORE-8), most urgent first."""
     qs = (
-        case_list()
+        cases_visible_to(agent, case_list())
         .filter(Q(assignee=agent) | Q(assignee__isnull=True, status=Status.NEW))
         .exclude(status__in=[Status.RESOLVED, Status.CLOSED])
     )
@@ -224,9 +226,14 @@ def macros_suggested_for(*, case: Case) -> list[Macro]:
 
 
 # Breach review (ESC-8) ---------------------------------------------------------------
-def _team_clocks(*, team=None, agent=None, policy=None, metric=None, since=None, until=None):
+def _team_clocks(
+    *, team=None, viewer=None, agent=None, policy=None, metric=None, since=None, until=None
+):
+    """Clocks of cases; ``viewer`` limits them to the cases that lead decides on (CORE-8)."""
     ct = ContentType.objects.get_for_model(Case)
     qs = SlaClock.objects.filter(content_type=ct)
+    if viewer is not None:
+        qs = qs.filter(object_id__in=cases_decidable_by(viewer).values("pk"))
     if team is not None:
         qs = qs.filter(case__team=team)
     if agent is not None:
@@ -243,10 +250,24 @@ def _team_clocks(*, team=None, agent=None, policy=None, metric=None, since=None,
 
 
 def clocks_breached(
-    *, team=None, agent=None, policy=None, metric=None, since=None, until=None, unacknowledged=None
+    *,
+    team=None,
+    viewer=None,
+    agent=None,
+    policy=None,
+    metric=None,
+    since=None,
+    until=None,
+    unacknowledged=None,
 ) -> QuerySet[SlaClock]:
     qs = _team_clocks(
-        team=team, agent=agent, policy=policy, metric=metric, since=since, until=until
+        team=team,
+        viewer=viewer,
+        agent=agent,
+        policy=policy,
+        metric=metric,
+        since=since,
+        until=until,
     ).filter(state="breached")
     if unacknowledged is True:
         qs = qs.filter(acknowledged_at__isnull=True)
@@ -255,10 +276,10 @@ def clocks_breached(
     return _with_case(qs).order_by("-breached_at", "-id")
 
 
-def clocks_at_risk(*, team=None, agent=None, policy=None, metric=None, now=None):
+def clocks_at_risk(*, team=None, viewer=None, agent=None, policy=None, metric=None, now=None):
     """Running clocks past their warning time but not yet due."""
     now = now or timezone.now()
-    qs = _team_clocks(team=team, agent=agent, policy=policy, metric=metric).filter(
+    qs = _team_clocks(team=team, viewer=viewer, agent=agent, policy=policy, metric=metric).filter(
         state="running", warn_at__lte=now, due_at__gt=now
     )
     return _with_case(qs).order_by("due_at", "id")
@@ -274,14 +295,22 @@ def clock_case(clock: SlaClock) -> Case | None:
 
 
 def compliance_by_week(
-    *, team=None, agent=None, policy=None, metric=None, weeks: int = 8, now=None
+    *, team=None, viewer=None, agent=None, policy=None, metric=None, weeks: int = 8, now=None
 ) -> list[dict]:
     """Per ISO week (by due time): clocks met, breached, and the share met (ESC-8)."""
     now = now or timezone.now()
     start = (now - dt.timedelta(weeks=weeks)).replace(hour=0, minute=0, second=0, microsecond=0)
     start -= dt.timedelta(days=start.weekday())
     rows = (
-        _team_clocks(team=team, agent=agent, policy=policy, metric=metric, since=start, until=now)
+        _team_clocks(
+            team=team,
+            viewer=viewer,
+            agent=agent,
+            policy=policy,
+            metric=metric,
+            since=start,
+            until=now,
+        )
         .filter(state__in=["met", "breached"])
         .annotate(week=TruncWeek("due_at"))
         .values("week")
@@ -313,6 +342,7 @@ def compliance_by_week(
 # New-client outreach tracker (NCO-4) ---------------------------------------------------
 def outreach_tracker(
     *,
+    viewer,
     status=None,
     segment=None,
     assignee=None,
@@ -322,7 +352,9 @@ def outreach_tracker(
     until=None,
     search=None,
 ) -> QuerySet[NcoAssessment]:
-    qs = NcoAssessment.objects.select_related("case__assignee", "case__team", "reporter")
+    qs = NcoAssessment.objects.select_related("case__assignee", "case__team", "reporter").filter(
+        case__in=cases_visible_to(viewer).values("pk")
+    )
     if status:
         qs = qs.filter(case__status=status)
     if segment:
@@ -386,9 +418,10 @@ def case_overdue_first(qs: QuerySet[Case]) -> QuerySet[Case]:
     )
 
 
-def case_queue_for_team(*, team=None) -> QuerySet[Case]:
-    """A lead's queue: the team's open cases and the unassigned new ones (every team if None)."""
-    qs = case_list().open()
+def case_queue_for_team(*, viewer, team=None) -> QuerySet[Case]:
+    """A lead's queue: the open cases the viewer may see, narrowed to ``team`` and the
+    unassigned new ones when given."""
+    qs = cases_visible_to(viewer, case_list().open())
     if team is not None:
         qs = qs.filter(Q(team=team) | Q(assignee__isnull=True, status=Status.NEW))
     return case_most_urgent_first(qs)

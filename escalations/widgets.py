@@ -29,8 +29,7 @@ def breaches_to_review(request):
     user = request.user
     if not user.is_lead:
         return None
-    team = None if user.is_admin or user.team_id is None else user.team
-    pending = clocks_breached(team=team, unacknowledged=True)
+    pending = clocks_breached(viewer=user, unacknowledged=True)
     clocks = list(pending[:WIDGET_ROWS])
     for clock in clocks:
         link = getattr(clock, "case_link", None)

@@ -10,7 +10,6 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from core.api.validation import NumberFilter
@@ -18,6 +17,7 @@ from core.errors import InvalidInput
 from core.permissions import IsAdminOrReadOnly, IsTeamLead
 
 from . import selectors, services
+from .access import READ_SCOPE, WRITE_SCOPE, require_can_act_on_shortlist, shortlists_visible_to
 from .models import (
     CompletedJob,
     EnglishLevel,
@@ -99,6 +99,7 @@ class FreelancerFilter(django_filters.FilterSet):
 )
 class FreelancerViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = FreelancerSerializer
+    service_scopes = (READ_SCOPE, WRITE_SCOPE)
     filterset_class = FreelancerFilter
     search_fields = ["name", "external_id", "title"]
     ordering_fields = ["name", "jss", "total_hours", "updated_at"]
@@ -123,6 +124,7 @@ class FreelancerViewSet(viewsets.ReadOnlyModelViewSet):
 )
 class AgencyViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = AgencySerializer
+    service_scopes = (READ_SCOPE, WRITE_SCOPE)
     filterset_fields = ["is_premium", "country", "external_id"]
     search_fields = ["name", "external_id"]
     ordering_fields = ["name", "jss", "dispute_count"]
@@ -147,6 +149,7 @@ class AgencyViewSet(viewsets.ReadOnlyModelViewSet):
 )
 class ImportJobViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = ImportJobSerializer
+    service_scopes = (READ_SCOPE, None)
     permission_classes = [IsTeamLead]
     filterset_fields = ["status", "kind", "source"]
 
@@ -170,14 +173,15 @@ class ShortlistViewSet(
     mixins.RetrieveModelMixin,
     viewsets.GenericViewSet,
 ):
-    permission_classes = [IsAuthenticated]
     filterset_class = ShortlistFilter
     ordering_fields = ["created_at"]
+    service_scopes = (READ_SCOPE, None)
 
     def get_queryset(self):
-        if self.action == "list":
-            return selectors.shortlist_list()
-        return selectors.shortlist_list().prefetch_related("entries")
+        if getattr(self, "swagger_fake_view", False):
+            return Shortlist.objects.none()
+        qs = shortlists_visible_to(self.request.user, selectors.shortlist_list())
+        return qs if self.action == "list" else qs.prefetch_related("entries")
 
     def get_serializer_class(self):
         return ShortlistListSerializer if self.action == "list" else ShortlistSerializer
@@ -214,9 +218,10 @@ class ShortlistViewSet(
             ),
         },
     )
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], pagination_class=None)
     def invite(self, request, pk=None):
         shortlist = self.get_object()
+        require_can_act_on_shortlist(request.user, shortlist)
         serializer = InviteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         invitations = services.shortlist_invite(

@@ -14,6 +14,7 @@ from core.models import AuditEvent
 from core.permissions import is_admin, is_lead
 
 from . import selectors, services
+from .access import can_act_on_shortlist, shortlists_visible_to
 from .eligibility import RULE_LABELS
 from .forms import CriteriaForm, ImportForm, ThresholdsForm
 from .models import ImportJob, Shortlist, SourcingRules
@@ -108,14 +109,19 @@ def builder(request):
     return render(
         request,
         "sourcing/builder.html",
-        {"form": form, "recent": selectors.shortlist_list()[:8]},
+        {
+            "form": form,
+            "recent": shortlists_visible_to(request.user, selectors.shortlist_list())[:8],
+        },
     )
 
 
 @login_required
 @require_GET
 def shortlist_page(request, pk: int):
-    shortlist = get_object_or_404(selectors.shortlist_list(), pk=pk)
+    shortlist = get_object_or_404(
+        shortlists_visible_to(request.user, selectors.shortlist_list()), pk=pk
+    )
     criteria = shortlist.criteria
     form = CriteriaForm(
         initial={
@@ -129,14 +135,20 @@ def shortlist_page(request, pk: int):
     return render(
         request,
         "sourcing/shortlist.html",
-        {**_shortlist_context(shortlist), "form": form, "recent": selectors.shortlist_list()[:8]},
+        {
+            **_shortlist_context(shortlist),
+            "form": form,
+            "recent": shortlists_visible_to(request.user, selectors.shortlist_list())[:8],
+        },
     )
 
 
 @login_required
 @require_POST
 def shortlist_invite(request, pk: int):
-    shortlist = get_object_or_404(Shortlist, pk=pk)
+    shortlist = get_object_or_404(shortlists_visible_to(request.user), pk=pk)
+    if not can_act_on_shortlist(request.user, shortlist):
+        raise PermissionDenied("Only members of the case's team may invite from this shortlist.")
     ids = request.POST.getlist("one") or request.POST.getlist("freelancer_ids")
     notice, error = None, None
     try:
@@ -162,7 +174,7 @@ def shortlist_invite(request, pk: int):
 @login_required
 @require_GET
 def shortlist_explain(request, pk: int):
-    shortlist = get_object_or_404(Shortlist, pk=pk)
+    shortlist = get_object_or_404(shortlists_visible_to(request.user), pk=pk)
     try:
         explanation = services.shortlist_explain(
             shortlist=shortlist, freelancer_ref=request.GET.get("freelancer")

@@ -2,6 +2,7 @@ import django_filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, viewsets
 
+from core import access
 from core.api.validation import FilterSet, IsoDateTimeFilter
 from core.models import AuditEvent, Team, User
 from core.permissions import IsTeamLead
@@ -43,10 +44,19 @@ class AuditEventFilter(FilterSet):
         fields = ["action", "actor", "target_type", "target_id"]
 
 
-@extend_schema(description="The append-only audit trail (CORE-5); leads and admins only.")
+@extend_schema(
+    description="The append-only audit trail (CORE-5): admins see all of it, a lead what the "
+    "members of the teams they lead did (CORE-8)."
+)
 class AuditEventViewSet(viewsets.ReadOnlyModelViewSet):
-    queryset = AuditEvent.objects.select_related("target_type").order_by("-at", "-id")
     serializer_class = AuditEventSerializer
     permission_classes = [IsTeamLead]
     filterset_class = AuditEventFilter
     ordering_fields = ["at"]
+
+    def get_queryset(self):
+        qs = AuditEvent.objects.select_related("target_type").order_by("-at", "-id")
+        user = self.request.user
+        if getattr(self, "swagger_fake_view", False) or access.is_admin(user):
+            return qs
+        return qs.filter(actor__team_id__in=access.team_ids_led_by(user))

@@ -1,3 +1,4 @@
+from .access import AccessSettings, ServiceToken
 from .audit import AuditEvent
 from .calendars import BusinessCalendar, Holiday, HolidaySource, Weekday, WorkingInterval
 from .health import Heartbeat
@@ -6,6 +7,7 @@ from .people import Channel, Role, Team, User
 from .sla import ClockState, SlaClock, SlaFanOut, SlaPause, SweepKind
 
 __all__ = [
+    "AccessSettings",
     "AuditEvent",
     "BusinessCalendar",
     "Channel",
@@ -21,6 +23,7 @@ __all__ = [
     "SlaClock",
     "SlaFanOut",
     "SlaPause",
+    "ServiceToken",
     "SweepKind",
     "Team",
     "User",

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from core.errors import Forbidden, InvalidInput
+from core.errors import InvalidInput
 
+from ..access import require_can_work  # noqa: F401  (re-exported for the services)
 from ..models import CLIENT_SHAREABLE_KINDS, Case, CaseEvent, Visibility
-from ..permissions import can_work_case
 
 CASE_AUDIT_FIELDS = (
     "reference",
@@ -67,14 +67,6 @@ def event_record(
         body=body,
         data=data or {},
     )
-
-
-def require_can_work(user, case: Case, doing: str) -> None:
-    if not can_work_case(user, case):
-        holder = case.assignee.username if case.assignee_id else "nobody"
-        raise Forbidden(
-            f"Only the assignee ({holder}) or a team lead may {doing} on {case.reference}."
-        )
 
 
 def lock_case(case: Case) -> Case:

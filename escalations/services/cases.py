@@ -8,11 +8,12 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from core.errors import Forbidden, IllegalTransition, InvalidInput
+from core.errors import IllegalTransition, InvalidInput
 from core.services import audit_record, snapshot
 from core.validation import check_case_instant, check_int, check_model_text, int_field_range
 
 from .. import limits
+from ..access import require_can_note
 from ..models import (
     NCO_CHECKLIST,
     PROBING_QUESTIONS,
@@ -391,6 +392,8 @@ def note_add(
         raise InvalidInput("A note is either a note or research.", field="kind")
     if visibility == Visibility.CLIENT_VISIBLE:
         require_can_work(author, case, "write to the client")
+    else:
+        require_can_note(author, case)
     event = event_record(case=case, kind=kind, actor=author, body=body, visibility=visibility)
     audit_record(
         actor=author,
@@ -511,8 +514,3 @@ def case_ensure_team(*, case: Case, user) -> None:
     if case.team_id is None and getattr(user, "team_id", None):
         Case.objects.filter(pk=case.pk, team__isnull=True).update(team_id=user.team_id)
         case.team_id = user.team_id
-
-
-def require_lead(user, doing: str) -> None:
-    if not (user and user.is_authenticated and user.is_lead):
-        raise Forbidden(f"Only team leads may {doing}.")

@@ -5,13 +5,15 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
+from core.access import is_service, works_in_team
 from core.errors import Conflict, Forbidden, IllegalTransition, InvalidInput, NotFound
 from core.notifications import chat_announce, notify
 from core.services import audit_record, snapshot
 
+from ..access import require_can_assign, require_can_claim
 from ..models import Case, ChecklistItem, EventKind, Status
 from ._common import event_record, lock_case
-from .cases import case_ensure_team, require_lead
+from .cases import case_ensure_team
 from .sla import case_first_response_meet
 
 
@@ -32,8 +34,9 @@ def case_claim(*, case: Case, agent) -> Case:
     The claim is one conditional UPDATE (unassigned and new -> mine); the database decides
     the winner and every loser sees zero rows updated and gets ``already_claimed``.
     """
-    if not (agent and agent.is_authenticated and agent.is_active):
+    if not (agent and agent.is_authenticated and agent.is_active) or is_service(agent):
         raise Forbidden("Only active staff can claim cases.")
+    require_can_claim(agent, case)
     now = timezone.now()
     won = Case.objects.filter(pk=case.pk, assignee__isnull=True, status=Status.NEW).update(
         assignee=agent, status=Status.CLAIMED, claimed_at=now, updated_at=now
@@ -92,12 +95,16 @@ def case_claim(*, case: Case, agent) -> Case:
 @transaction.atomic
 def case_assign(*, case: Case, assignee, lead, reason: str = "") -> Case:
     """A lead assigns, reassigns or unassigns (assignee=None) a case."""
-    require_lead(lead, "assign cases")
+    require_can_assign(lead, case)
     case = lock_case(case)
     if not case.is_open:
         raise IllegalTransition(f"{case.reference} is {case.status}; it cannot be reassigned.")
     if assignee is not None and not assignee.is_active:
         raise InvalidInput(f"{assignee.username} is not an active user.", field="assignee")
+    if assignee is not None and not works_in_team(assignee, case.team_id):
+        raise InvalidInput(
+            f"{assignee.username} is not a member of the case's team.", field="assignee"
+        )
     if (assignee.pk if assignee else None) == case.assignee_id:
         return case
     before = snapshot(case, ("status", "assignee"))

@@ -5,13 +5,14 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core.access import can_decide_for, deny
 from core.errors import Conflict, Forbidden, InvalidInput
 from core.models import User
 from core.notifications import notify
 from core.services import audit_record, snapshot
 
+from ..access import can_decide_contact_request, can_read_contact_info, require_can_work
 from ..models import Case, ContactInfoRequest, ContactRequestStatus, EventKind, Party
-from ..permissions import can_decide_contact_request
 from ._common import event_record
 
 REQUEST_FIELDS = ("status", "decided_by", "decided_at", "decision_reason")
@@ -27,6 +28,7 @@ def contact_request_create(
             f"requested_for must be client or freelancer, got {requested_for!r}.",
             field="requested_for",
         )
+    require_can_work(requester, case, "ask for contact information")
     reason = (reason or "").strip()
     if not reason:
         raise InvalidInput("Say why the contact information is requested.", field="reason")
@@ -56,8 +58,7 @@ def contact_request_create(
     leads = [
         lead
         for lead in User.objects.filter(is_active=True, role__in=["team_lead", "admin"])
-        if lead.pk != requester.pk
-        and (case.team_id is None or lead.team_id in (case.team_id, None))
+        if lead.pk != requester.pk and can_decide_for(lead, case.team_id)
     ]
     if leads:
         notify(
@@ -76,11 +77,16 @@ def contact_request_decide(
     *, request: ContactInfoRequest, lead, approve: bool, reason: str
 ) -> ContactInfoRequest:
     """A lead (never the requester) approves or denies; nothing is shared before."""
-    request = ContactInfoRequest.objects.select_for_update().get(pk=request.pk)
-    if not (lead and lead.is_authenticated and lead.is_lead):
-        raise Forbidden("Only an executive-escalations lead may decide contact-info requests.")
+    request = (
+        ContactInfoRequest.objects.select_for_update(of=("self",))
+        .select_related("case")
+        .get(pk=request.pk)
+    )
     if not can_decide_contact_request(lead, request):
-        raise Forbidden("You cannot decide a contact-info request you made yourself.")
+        deny(lead, "decide contact request", target=request)
+        if getattr(lead, "pk", None) == request.requested_by_id:
+            raise Forbidden("You cannot decide a contact-info request you made yourself.")
+        raise Forbidden("Only a lead of the case's team may decide contact-info requests.")
     if request.status != ContactRequestStatus.PENDING:
         raise Conflict(f"This request was already {request.status}.", code="already_decided")
     reason = (reason or "").strip()
@@ -118,12 +124,29 @@ def contact_request_decide(
     return request
 
 
-def contact_info_shareable(*, request: ContactInfoRequest) -> dict[str, str]:
-    """The other party's contact details, only once a lead approved the request."""
+def contact_info_shareable(*, request: ContactInfoRequest, user) -> dict[str, str]:
+    """The other party's contact details, only once a lead approved the request, and
+    only to the requester or the case's assignee; every release is audited (ESC-7).
+
+    ``user=None`` is the system itself (e.g. a message template), never a person.
+    """
     if request.status != ContactRequestStatus.APPROVED:
         raise Forbidden(
             f"Contact information cannot be shared: the request is {request.status}.",
             code="not_approved",
+        )
+    if user is not None:
+        if not can_read_contact_info(user, request):
+            deny(user, "read contact info", target=request)
+            raise Forbidden(
+                "Approved contact details go only to the requester and the case's assignee.",
+                code="not_requester",
+            )
+        audit_record(
+            actor=user,
+            action="contact_request.info_read",
+            target=request,
+            after={"party": request.other_party},
         )
     case = request.case
     if request.other_party == Party.FREELANCER:

@@ -14,15 +14,16 @@ from django.utils import timezone
 from core.errors import NotFound
 from core.models import BusinessCalendar
 
-from ..selectors import case_get
+from ..access import case_for
 
 PAGE_SIZE = 50
 AMBER_FRACTION = 0.25  # a countdown turns amber with under a quarter of the target left
 
 
-def case_or_404(reference: str, queryset=None):
+def case_or_404(reference: str, user, queryset=None):
+    """The case if ``user`` may see it (CORE-8: a foreign case is a 404, like a missing one)."""
     try:
-        return case_get(reference=reference, queryset=queryset)
+        return case_for(user, reference, queryset=queryset)
     except NotFound as exc:
         raise Http404(exc.message) from None
 

@@ -29,8 +29,9 @@ CHART_WEEKS = 8
 
 
 def _scope(user):
-    """A lead reviews their own team; an admin (or a lead without a team) every team."""
-    return None if user.is_admin or user.team_id is None else user.team
+    """The team named in the page head (the lead's own); what is listed is every case the
+    viewer decides on (escalations.access.cases_decidable_by)."""
+    return None if user.is_admin else user.team
 
 
 def _filters(form) -> dict:
@@ -57,7 +58,7 @@ def breach_review(request):
     filters = _filters(form)
     ack = form.cleaned_data.get("acknowledged") if form.is_bound and form.is_valid() else ""
     unacknowledged = {"no": True, "yes": False}.get(ack)
-    breached = clocks_breached(team=team, unacknowledged=unacknowledged, **filters)
+    breached = clocks_breached(viewer=request.user, unacknowledged=unacknowledged, **filters)
     page = paginate(request, breached)
     for clock in page.object_list:
         _attach_case(clock)
@@ -65,15 +66,15 @@ def breach_review(request):
     calendars = CalendarCache()
     now = timezone.now()
     risk_filters = {k: v for k, v in filters.items() if k in ("agent", "policy")}
-    at_risk = list(clocks_at_risk(team=team, now=now, **risk_filters)[:50])
+    at_risk = list(clocks_at_risk(viewer=request.user, now=now, **risk_filters)[:50])
     for clock in at_risk:
         _attach_case(clock)
         clock.amber = amber_at(clock, calendars, now)
 
-    weeks = compliance_by_week(team=team, weeks=CHART_WEEKS, now=now, **risk_filters)
+    weeks = compliance_by_week(viewer=request.user, weeks=CHART_WEEKS, now=now, **risk_filters)
     context = {
         "form": form,
-        **_head(team),
+        **_head(team, request.user),
         "page": page,
         "breaches": page.object_list,
         "at_risk": at_risk,
@@ -87,9 +88,10 @@ def breach_review(request):
     return render(request, "escalations/breaches.html", context)
 
 
-def _head(team) -> dict:
+def _head(team, viewer) -> dict:
     """What the page head shows (breaches.html, partials/breach_summary.html)."""
-    return {"team": team, "to_acknowledge": clocks_breached(team=team, unacknowledged=True).count()}
+    pending = clocks_breached(viewer=viewer, unacknowledged=True).count()
+    return {"team": team, "to_acknowledge": pending}
 
 
 def _attach_case(clock):
@@ -104,7 +106,7 @@ def _attach_case(clock):
 def breach_acknowledge(request, clock_id):
     """ESC-8: acknowledge one breach of the lead's team with a reason (required)."""
     team = _scope(request.user)
-    clock = clocks_breached(team=team).filter(pk=clock_id).first()
+    clock = clocks_breached(viewer=request.user).filter(pk=clock_id).first()
     if clock is None:
         raise Http404("No breached clock of your team with that id.")
     form = BreachAcknowledgeForm(request.POST)
@@ -128,7 +130,7 @@ def breach_acknowledge(request, clock_id):
             "ack_form": form if error else None,
             # The page head's count changes with the row (an out-of-band swap).
             "summary_oob": True,
-            **_head(team),
+            **_head(team, request.user),
         }
         return render(request, "escalations/partials/breach_row.html", context, status=status)
     if error:

@@ -19,9 +19,20 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from core.errors import DomainError, InvalidInput
+from core.errors import DomainError, Forbidden, InvalidInput
 
 from .. import services
+from ..access import (
+    can_assign_case,
+    can_claim_case,
+    can_decide_contact_request,
+    can_read_contact_info,
+    can_work_case,
+    contact_requests_visible_to,
+    require_can_assign,
+    require_can_note,
+    require_can_work,
+)
 from ..forms import (
     AssignForm,
     CallForm,
@@ -39,7 +50,6 @@ from ..models import (
     NcoAssessment,
     Status,
 )
-from ..permissions import can_assign_case, can_decide_contact_request, can_work_case
 from ..selectors import (
     case_clocks_for,
     case_timeline,
@@ -107,20 +117,22 @@ def case_context(request, case, *, forms=None, errors=None, preview=None, panel_
         req.can_decide = req.status == ContactRequestStatus.PENDING and can_decide_contact_request(
             user, req
         )
-        if req.status == ContactRequestStatus.APPROVED:
-            req.shareable = services.contact_info_shareable(request=req)
+        if req.status == ContactRequestStatus.APPROVED and can_read_contact_info(user, req):
+            req.shareable = services.contact_info_shareable(request=req, user=user)
     checklist = list(case.checklist.select_related("done_by").order_by("position", "id"))
     forms = {name: cls() for name, cls in FORM_CLASSES.items()} | (forms or {})
     if not forms["assign"].is_bound and case.assignee_id:
         forms["assign"] = AssignForm(initial={"assignee": case.assignee.username})
-    if user.team_id:
+    if case.team_id:
         forms["assign"].fields["assignee"].queryset = (
-            forms["assign"].fields["assignee"].queryset.filter(team=user.team_id)
+            forms["assign"].fields["assignee"].queryset.filter(team=case.team_id)
         )
     return {
         "case": case,
         "can_work": can_work,
-        "can_claim": case.status == Status.NEW and case.assignee_id is None,
+        "can_claim": case.status == Status.NEW
+        and case.assignee_id is None
+        and can_claim_case(user, case),
         "can_assign": can_assign_case(user, case) and case.is_open,
         "is_lead": user.is_lead,
         "transitions": transitions,
@@ -150,7 +162,18 @@ def _nco(case):
 
 
 def _fresh(case):
-    return case_or_404(case.reference)
+    from ..selectors import case_get
+
+    return case_get(reference=case.reference)
+
+
+def _require(request, case, panel: str, check, *args):
+    """Refuse (403, on the page) before reading the form when the viewer may not act."""
+    try:
+        check(request.user, case, *args)
+    except DomainError as exc:
+        return _refused(request, case, panel, exc)
+    return None
 
 
 def _respond(request, case, panel: str, *, status=200, success: str = "", **extra):
@@ -204,7 +227,7 @@ def _invalid(request, case, panel: str, form, form_name: str, **extra):
 @login_required
 @require_GET
 def case_detail(request, reference):
-    case = case_or_404(reference)
+    case = case_or_404(reference, request.user)
     return render(request, "escalations/case_detail.html", case_context(request, case))
 
 
@@ -213,7 +236,7 @@ def case_detail(request, reference):
 @require_POST
 def case_claim(request, reference):
     """ESC-4 from the case page, or inline from the queue (``context=queue``)."""
-    case = case_or_404(reference)
+    case = case_or_404(reference, request.user)
     from_queue = request.POST.get("context") == "queue"
     try:
         case = services.case_claim(case=case, agent=request.user)
@@ -246,7 +269,9 @@ def _queue_row(request, case, *, error="", claimed=False, status=200):
 @login_required
 @require_POST
 def case_transition(request, reference):
-    case = case_or_404(reference)
+    case = case_or_404(reference, request.user)
+    if refused := _require(request, case, "header", require_can_work, "change the status"):
+        return refused
     form = TransitionForm(request.POST)
     if not form.is_valid():
         return _invalid(request, case, "header", form, "transition")
@@ -263,7 +288,9 @@ def case_transition(request, reference):
 @login_required
 @require_POST
 def case_assign(request, reference):
-    case = case_or_404(reference)
+    case = case_or_404(reference, request.user)
+    if refused := _require(request, case, "header", require_can_assign):
+        return refused
     form = AssignForm(request.POST)
     if not form.is_valid():
         return _invalid(request, case, "header", form, "assign")
@@ -282,7 +309,9 @@ def case_assign(request, reference):
 @login_required
 @require_POST
 def case_note(request, reference):
-    case = case_or_404(reference)
+    case = case_or_404(reference, request.user)
+    if refused := _require(request, case, "note", require_can_note):
+        return refused
     form = NoteForm(request.POST)
     if not form.is_valid():
         return _invalid(request, case, "note", form, "note")
@@ -301,7 +330,9 @@ def case_note(request, reference):
 @login_required
 @require_POST
 def case_call(request, reference):
-    case = case_or_404(reference)
+    case = case_or_404(reference, request.user)
+    if refused := _require(request, case, "call", require_can_work, "log a call"):
+        return refused
     form = CallForm(request.POST)
     if not form.is_valid():
         return _invalid(request, case, "call", form, "call")
@@ -316,7 +347,9 @@ def case_call(request, reference):
 @require_POST
 def case_checklist_tick(request, reference, item_id):
     """NCO-3: tick (done=1) or untick (done=0) one item."""
-    case = case_or_404(reference)
+    case = case_or_404(reference, request.user)
+    if refused := _require(request, case, "checklist", require_can_work, "tick the checklist"):
+        return refused
     item = get_object_or_404(ChecklistItem, pk=item_id, case=case)
     done = request.POST.get("done") in ("1", "true", "on")
     try:
@@ -337,7 +370,7 @@ def _macro_extra_fields(macro, case, user):
 @require_GET
 def case_macro_preview(request, reference):
     """ESC-6: render a macro for the case (nothing is recorded)."""
-    case = case_or_404(reference)
+    case = case_or_404(reference, request.user)
     form = MacroForm(request.GET)
     if not form.is_valid():
         return _invalid(request, case, "macro", form, "macro")
@@ -361,7 +394,9 @@ def case_macro_preview(request, reference):
 @require_POST
 def case_macro_send(request, reference):
     """ESC-6: send the rendered reply; it is recorded client-visible on the timeline."""
-    case = case_or_404(reference)
+    case = case_or_404(reference, request.user)
+    if refused := _require(request, case, "macro", require_can_work, "reply to the client"):
+        return refused
     form = MacroForm(request.POST)
     if not form.is_valid():
         return _invalid(request, case, "macro", form, "macro")
@@ -379,7 +414,11 @@ def case_macro_send(request, reference):
 @require_POST
 def case_contact_request(request, reference):
     """ESC-7: record that a party asks for the other's contact information."""
-    case = case_or_404(reference)
+    case = case_or_404(reference, request.user)
+    if refused := _require(
+        request, case, "contact", require_can_work, "ask for contact information"
+    ):
+        return refused
     form = ContactRequestForm(request.POST)
     if not form.is_valid():
         return _invalid(request, case, "contact", form, "contact")
@@ -399,8 +438,20 @@ def case_contact_request(request, reference):
 @require_POST
 def contact_request_decide(request, pk):
     """ESC-7: a lead (never the requester) approves or denies before anything is shared."""
-    req = get_object_or_404(ContactInfoRequest.objects.select_related("case"), pk=pk)
+    req = get_object_or_404(
+        contact_requests_visible_to(
+            request.user, ContactInfoRequest.objects.select_related("case")
+        ),
+        pk=pk,
+    )
     case = req.case
+    if not can_decide_contact_request(request.user, req):
+        return _refused(
+            request,
+            case,
+            "contact",
+            Forbidden("Only a lead of the case's team (not the requester) may decide this."),
+        )
     form = ContactDecisionForm(request.POST)
     if not form.is_valid():
         return _invalid(request, case, "contact", form, "decision")

@@ -22,7 +22,9 @@ def outreach(request):
     form = OutreachFilterForm(request.GET or None)
     if form.is_bound:
         form.is_valid()  # invalid values are shown on the form; the export ignores them too
-    page = paginate(request, outreach_tracker(**outreach_filters_from(request.GET)))
+    page = paginate(
+        request, outreach_tracker(viewer=request.user, **outreach_filters_from(request.GET))
+    )
     query = query_without_page(request)
     context = {"form": form, "page": page, "rows": page.object_list, "query": query}
     if is_partial(request):

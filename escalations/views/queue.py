@@ -15,7 +15,11 @@ from ._common import decorate_cases, is_partial, paginate, query_without_page
 
 def queue_cases(user, filters: dict):
     """The viewer's queue with the page's filters applied, overdue and most urgent first."""
-    qs = case_queue_for_team(team=user.team) if user.is_lead else case_queue_for(agent=user)
+    qs = (
+        case_queue_for_team(viewer=user, team=user.team)
+        if user.is_lead
+        else case_queue_for(agent=user)
+    )
     for field in ("status", "kind", "priority"):
         if filters.get(field):
             qs = qs.filter(**{field: filters[field]})
@@ -58,7 +62,7 @@ def queue_counts(user) -> dict:
     mine = case_queue_for(agent=user).filter(assignee=user)
     return {
         "mine": mine.count(),
-        "unassigned": case_queue_for_team(team=None)
+        "unassigned": case_queue_for_team(viewer=user)
         .filter(Q(assignee__isnull=True, status=Status.NEW))
         .count(),
     }

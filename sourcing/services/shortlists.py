@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 from django.utils import timezone
 
+from core import access
 from core.errors import InvalidInput, NotFound
 from core.services import audit_record
 from core.validation import check_text
@@ -212,6 +213,12 @@ def shortlist_create(
     *, actor, criteria: JobCriteria, as_of: dt.datetime | None = None
 ) -> Shortlist:
     """Run the engine with the rules in force and save the result with its snapshot."""
+    if criteria.case_reference and actor is not None:
+        worked = access.scoped("case_references_worked", actor)
+        if not worked.filter(reference=criteria.case_reference.upper()).exists():
+            raise InvalidInput(
+                f"No case {criteria.case_reference!r} that you work on.", field="case_reference"
+            )
     rules, rules_model = rules_in_force()
     run = shortlist_evaluate(criteria=criteria, rules=rules, as_of=as_of)
     moves_by_id: dict[int, list[dict]] = {}

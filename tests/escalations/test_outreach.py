@@ -135,14 +135,16 @@ def test_checklist_only_by_assignee_or_lead_nco_3(outreach_case, other_agent):
 
 def test_tracker_filters_and_csv_nco_4(outreach_case, agent):
     nco_intake(reporter=agent, client_name="=HYPERLINK(evil)", segment=Segment.INDIVIDUAL)
-    assert outreach_tracker().count() == 2
-    assert list(outreach_tracker(segment=Segment.MID_MARKET)) == [outreach_case.nco_assessment]
-    assert outreach_tracker(criteria_min=2).count() == 1
-    assert outreach_tracker(routed_general=True).count() == 1
-    assert outreach_tracker(search="bea co").count() == 1
-    assert outreach_tracker(assignee=agent).count() == 1
+    assert outreach_tracker(viewer=agent).count() == 2
+    assert list(outreach_tracker(viewer=agent, segment=Segment.MID_MARKET)) == [
+        outreach_case.nco_assessment
+    ]
+    assert outreach_tracker(viewer=agent, criteria_min=2).count() == 1
+    assert outreach_tracker(viewer=agent, routed_general=True).count() == 1
+    assert outreach_tracker(viewer=agent, search="bea co").count() == 1
+    assert outreach_tracker(viewer=agent, assignee=agent).count() == 1
 
-    response = outreach_csv_response(outreach_tracker())
+    response = outreach_csv_response(outreach_tracker(viewer=agent))
     text = b"".join(response.streaming_content).decode()
     rows = list(csv.DictReader(io.StringIO(text)))
     assert len(rows) == 2

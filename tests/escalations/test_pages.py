@@ -11,7 +11,7 @@ import re
 import pytest
 from django.utils import timezone
 
-from core.models import SlaClock
+from core.models import AuditEvent, SlaClock
 from core.sla import sla_sweep
 from escalations.models import (
     Case,
@@ -431,7 +431,11 @@ def test_contact_request_needs_a_lead_approval_esc_7(client, make_case, agent, l
         {"decision": "approve", "reason": "Project at risk"},
         **HX,
     )
-    assert response.status_code == 200 and "fred@example.com" in response.content.decode()
+    # ESC-7: released details go to the requester and the assignee only, never the lead.
+    assert response.status_code == 200 and "fred@example.com" not in response.content.decode()
+    _login(client, agent)
+    assert "fred@example.com" in client.get(f"/cases/{case.reference}/").content.decode()
+    assert AuditEvent.objects.filter(action="contact_request.info_read", actor=agent).exists()
     req.refresh_from_db()
     assert req.status == "approved" and req.decided_by == lead
 

@@ -73,12 +73,12 @@ def test_contact_info_needs_lead_approval_esc_7(worked_case, agent, lead):
         case=worked_case, requester=agent, requested_for="client", reason="Client wants to sue"
     )
     with pytest.raises(Forbidden):
-        contact_info_shareable(request=request)  # nothing shared while pending
+        contact_info_shareable(request=request, user=agent)  # nothing shared while pending
     with pytest.raises(Forbidden):
         contact_request_decide(request=request, lead=agent, approve=True, reason="me")
     request = contact_request_decide(request=request, lead=lead, approve=True, reason="legal")
     assert request.status == ContactRequestStatus.APPROVED and request.decided_by == lead
-    assert contact_info_shareable(request=request)["email"] == "fred@example.com"
+    assert contact_info_shareable(request=request, user=agent)["email"] == "fred@example.com"
     assert AuditEvent.objects.filter(action="contact_request.approved").count() == 1
     with pytest.raises(Conflict):
         contact_request_decide(request=request, lead=lead, approve=False, reason="again")
@@ -100,7 +100,7 @@ def test_denied_request_shares_nothing_esc_7(worked_case, agent, lead):
     )
     request = contact_request_decide(request=request, lead=lead, approve=False, reason="policy")
     with pytest.raises(Forbidden):
-        contact_info_shareable(request=request)
+        contact_info_shareable(request=request, user=agent)
 
 
 def test_one_pending_request_per_party_esc_7(worked_case, agent):

@@ -3,7 +3,9 @@
 import pytest
 from drf_spectacular.generators import SchemaGenerator
 
-from .pool import add, add_agencies, job, row
+from tests.factories import CaseFactory, TeamFactory
+
+from .pool import add, add_agencies, build, job, row
 
 pytestmark = pytest.mark.django_db
 
@@ -31,8 +33,9 @@ def test_freelancer_list_and_filters_src_1(agent_api):
     assert detail.status_code == 200 and "skills" in detail.json()
 
 
-def test_create_shortlist_over_rest_src_5(agent_api):
+def test_create_shortlist_over_rest_src_5(agent_api, agent):
     add(row("A"))
+    CaseFactory(reference="ESC-12", team=agent.team)
     body = {
         "title": "Support lead",
         "job_reference": "JOB-7",
@@ -49,6 +52,27 @@ def test_create_shortlist_over_rest_src_5(agent_api):
     assert data["eligible_count"] == 1 and data["entries"][0]["invited"] is False
     listed = agent_api.get("/api/v1/sourcing/shortlists/", {"case_reference": "ESC-12"}).json()
     assert listed["count"] == 1 and listed["results"][0]["id"] == data["id"]
+
+
+def test_shortlist_for_a_case_follows_the_case_access_core_8(agent_api, agent):
+    """A case the caller does not work on cannot get a shortlist; a foreign case's
+    shortlists are neither listed nor readable (404)."""
+    add(row("A"))
+    other = TeamFactory(name="Other team")
+    CaseFactory(reference="ESC-13", team=other)
+    body = {
+        "title": "x",
+        "case_reference": "ESC-13",
+        "category": "design",
+        "subcategory": "ux/ui design",
+        "skills": ["FIGMA"],
+        "budget": "100",
+    }
+    response = agent_api.post("/api/v1/sourcing/shortlists/", body, format="json")
+    assert response.status_code == 400 and "case_reference" in response.json()["error"]["fields"]
+    foreign = build(case_reference="ESC-13")  # by the system, for the other team
+    assert agent_api.get(f"/api/v1/sourcing/shortlists/{foreign.pk}/").status_code == 404
+    assert agent_api.get("/api/v1/sourcing/shortlists/").json()["count"] == 0
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,7 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 
 from sourcing.models import Freelancer, Invitation
+from tests.factories import CaseFactory
 
 from .pool import NOW, add, build, eligible_ids, row
 
@@ -94,7 +95,7 @@ def test_cooldown_conflict_from_a_saved_shortlist_src_6(agent_api, frozen_time):
     assert not Invitation.objects.filter(job_reference="JOB-2").exists()
 
 
-def test_invite_bad_input_src_6(agent_api):
+def test_invite_bad_input_src_6(agent_api, agent):
     add(row("A"), row("B", jss=10))
     shortlist = build(job_reference="JOB-1")
     not_listed = invite(agent_api, shortlist, "B")
@@ -104,6 +105,7 @@ def test_invite_bad_input_src_6(agent_api):
         f"/api/v1/sourcing/shortlists/{shortlist.pk}/invite/", {"freelancer_ids": []}, format="json"
     )
     assert empty.status_code == 400
+    CaseFactory(reference="ESC-9", team=agent.team)
     no_job = build(job_reference="", case_reference="ESC-9")
     response = invite(agent_api, no_job, "A")
     assert response.status_code == 400
