@@ -254,12 +254,32 @@ def wait_until(predicate, timeout: float = 60, interval: float = 0.25, message: 
 
 
 # Playwright on Debian's Chromium -------------------------------------------------------
+CHROMIUM_MISSING = "Debian's chromium is not installed (apt-get install chromium)"
+
+
+def chromium_path() -> str | None:
+    """Debian's Chromium, or ``DESK_CHROMIUM`` (a path, or ``none`` to act as if absent)."""
+    override = os.environ.get("DESK_CHROMIUM", "").strip()
+    if override.lower() == "none":
+        return None
+    if override:
+        return shutil.which(override)
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
 @pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+def chromium_executable() -> str:
+    """Decided before pytest-playwright launches anything: skip locally, fail in CI."""
+    path = chromium_path()
+    require(path is not None, CHROMIUM_MISSING)
+    return path
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(chromium_executable, browser_type_launch_args):
     return {
         **browser_type_launch_args,
-        "executable_path": chromium,
+        "executable_path": chromium_executable,
         "args": [
             "--no-sandbox",
             "--disable-gpu",
@@ -272,9 +292,29 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
+@pytest.fixture(scope="session")
+def browser(chromium_executable, launch_browser):
+    """pytest-playwright's ``browser``, but only once Chromium is known to be there."""
+    browser = launch_browser()
+    yield browser
+    browser.close()
+
+
 @pytest.fixture
-def chromium_required():
-    require(
-        bool(shutil.which("chromium")),
-        "Debian's chromium is not installed (apt-get install chromium)",
-    )
+def chromium_required(chromium_executable):
+    return chromium_executable
+
+
+def pytest_terminal_summary(terminalreporter):
+    """One line instead of a skip per browser test."""
+    skipped = [
+        report
+        for report in terminalreporter.stats.get("skipped", [])
+        if isinstance(report.longrepr, tuple) and CHROMIUM_MISSING in report.longrepr[2]
+    ]
+    if skipped:
+        terminalreporter.write_line(
+            f"{len(skipped)} browser tests skipped: {CHROMIUM_MISSING}; "
+            "they fail instead when CI=true",
+            yellow=True,
+        )
