@@ -7,7 +7,9 @@ with a message naming the variable.
 """
 
 import os
+import re
 import secrets
+from datetime import timedelta
 from pathlib import Path
 from zoneinfo import available_timezones
 
@@ -82,6 +84,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
+    "axes",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
@@ -112,6 +115,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "core.middleware.UserTimezoneMiddleware",
+    # Last, so the lockout page renders in the viewer's time zone.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -164,6 +169,29 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
+
+# Login lockout (CORE-8, django-axes; core/security.py) ---------------------------------
+# N failures per username (from any IP) or per IP (any usernames) lock that username or IP
+# for the cool-off; attempts during a lockout do not extend it; success clears the
+# username's failures. ``authenticate()`` without a request skips the check.
+LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
+LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 15, minimum=1)
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
+AUTHENTICATION_BACKENDS = [
+    "core.security.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_ENABLED = env_bool("AXES_ENABLED", True)
+AXES_HANDLER = "core.security.LockoutHandler"
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "core.security.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "core.security.client_ip"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False
 
 # Internationalisation: store UTC, show the viewer's time zone -------------------------
 LANGUAGE_CODE = "en-us"
@@ -226,7 +254,7 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 # REST API ------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "core.authentication.ThrottledTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -249,7 +277,27 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "core.api.throttling.AnonThrottle",
+        "core.api.throttling.UserThrottle",
+    ],
 }
+
+
+# API throttles (CORE-8, core/api/throttling.py): "N/s|min|hour|day", "off" disables one.
+def env_rate(name: str, default: str) -> str | None:
+    value = (env_str(name, default) or "").strip()
+    if value.lower() == "off":
+        return None
+    if not re.fullmatch(r"\d+\s*/\s*(s|sec|second|m|min|minute|h|hour|d|day)", value):
+        raise ImproperlyConfigured(f"{name} must look like 20/min (or off), got {value!r}")
+    return value
+
+
+API_AUTH_FAILURE_RATE = env_rate("API_AUTH_FAILURE_RATE", "20/min")
+API_THROTTLE_ANON_RATE = env_rate("API_THROTTLE_ANON_RATE", "600/min")
+API_THROTTLE_USER_RATE = env_rate("API_THROTTLE_USER_RATE", "20000/min")
+WEBHOOK_SIGNATURE_FAILURE_RATE = env_rate("WEBHOOK_SIGNATURE_FAILURE_RATE", "60/min")
 SPECTACULAR_SETTINGS = {
     "TITLE": "Escalations Desk API",
     "DESCRIPTION": "Escalation cases, SLA clocks, sourcing and credits for the support team.",
@@ -268,6 +316,17 @@ SPECTACULAR_SETTINGS = {
 
 # Celery --------------------------------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL")
+# The throttles' counters: Redis when there is one (atomic INCR across processes), else
+# this process's memory (counts per gunicorn worker).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "desk",
+    }
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "desk"}
+}
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL or "filesystem://")
 if "://" not in CELERY_BROKER_URL:
     raise ImproperlyConfigured(

@@ -9,6 +9,7 @@ class CoreConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from . import signals
         from .defaults import ensure_default_data, register_default_data
         from .navigation import register_nav
         from .periodic import register_periodic, sync_periodic_tasks
@@ -40,3 +41,4 @@ class CoreConfig(AppConfig):
         post_migrate.connect(sync_periodic_tasks, sender=self, dispatch_uid="core.sync_periodic")
         register_default_data("core.migrations.0004_default_calendars")
         post_migrate.connect(ensure_default_data, sender=self, dispatch_uid="core.defaults")
+        signals.connect()

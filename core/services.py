@@ -146,6 +146,21 @@ def user_api_token(*, user: User) -> str:
     return token.key
 
 
+@transaction.atomic
+def user_api_tokens_revoke(*, user: User, actor: User | None = None, reason: str) -> int:
+    """Delete the user's API tokens (CORE-8), audited when there were any; return how many."""
+    count, _ = Token.objects.filter(user=user).delete()
+    if count:
+        audit_record(
+            actor=actor,
+            action="user.api_tokens_revoked",
+            target=user,
+            after={"api_tokens_revoked": count},
+            reason=reason,
+        )
+    return count
+
+
 def heartbeat_record(*, name: str = "celery") -> Heartbeat:
     """Record that a periodic task ran; a conditional UPDATE, safe to run twice."""
     now = timezone.now()
