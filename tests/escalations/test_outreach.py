@@ -145,7 +145,9 @@ def test_tracker_filters_and_csv_nco_4(outreach_case, agent):
     assert outreach_tracker(viewer=agent, assignee=agent).count() == 1
 
     response = outreach_csv_response(outreach_tracker(viewer=agent))
-    text = b"".join(response.streaming_content).decode()
+    raw = b"".join(response.streaming_content)
+    assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 with a BOM (API-4)
+    text = raw.decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(text)))
     assert len(rows) == 2
     bea = next(r for r in rows if r["client_company"] == "Bea Co")
