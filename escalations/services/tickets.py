@@ -127,32 +127,46 @@ def ticket_event_receive(*, payload: dict, source: str = "tickets") -> tuple[dic
 
     A replayed event id changes nothing and returns the result first returned. An event
     that fails validation stores nothing, so the sender can fix it and retry.
+
+    Concurrent deliveries of one new event id (API-2): the event row is inserted first,
+    in the transaction that applies the event. The unique index makes every other
+    delivery's insert wait for that transaction: once it commits they read its result and
+    answer as replays; if it rolled back (invalid event) the next one applies it itself.
     """
     event_id, event_type, ticket = _validate(payload)
-    existing = InboundEvent.objects.filter(source=source, event_id=event_id).first()
-    if existing is not None:
-        return existing.result, True
-    try:
-        with transaction.atomic():
-            case, action = _apply(event_type, ticket)
-            result = {
-                "event_id": event_id,
-                "action": action,
-                "case": case.reference,
-                "status": case.status,
-            }
-            InboundEvent.objects.create(
-                source=source,
-                event_id=event_id,
-                event_type=event_type,
-                payload=payload,
-                result=result,
-                case=case,
-            )
-    except IntegrityError:
-        # A concurrent delivery of the same event id won the insert; ours rolled back.
-        existing = InboundEvent.objects.filter(source=source, event_id=event_id).first()
-        if existing is None:
-            raise
-        return existing.result, True
+    stored = _stored_result(source, event_id)
+    if stored is not None:
+        return stored, True
+    with transaction.atomic():
+        try:
+            with transaction.atomic():  # a savepoint: a lost race leaves the rest usable
+                event = InboundEvent.objects.create(
+                    source=source,
+                    event_id=event_id,
+                    event_type=event_type,
+                    payload=payload,
+                    result={},
+                )
+        except IntegrityError:
+            # Another delivery of this event id committed while our insert waited.
+            stored = _stored_result(source, event_id, lock=True)
+            if stored is None:
+                raise
+            return stored, True
+        case, action = _apply(event_type, ticket)
+        result = {
+            "event_id": event_id,
+            "action": action,
+            "case": case.reference,
+            "status": case.status,
+        }
+        InboundEvent.objects.filter(pk=event.pk).update(result=result, case=case)
     return result, False
+
+
+def _stored_result(source: str, event_id: str, *, lock: bool = False) -> dict | None:
+    """The committed result of an event id, or None. ``lock`` waits for a writer."""
+    events = InboundEvent.objects.filter(source=source, event_id=event_id)
+    if lock:
+        events = events.select_for_update()
+    return events.values_list("result", flat=True).first()
