@@ -1,10 +1,14 @@
-.PHONY: run test lint format bench ci
+.PHONY: run test lock lint format bench ci
 
 run:
 	python3 dev.py run
 
 test:
 	python3 dev.py test
+
+# Re-resolve requirements.lock + requirements-runtime.lock from pyproject.toml (uv, hashes).
+lock:
+	python3 dev.py lock
 
 lint:
 	.venv/bin/ruff check . && .venv/bin/ruff format --check .
