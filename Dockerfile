@@ -1,9 +1,9 @@
 FROM python:3.11-slim
 ENV PYTHONUNBUFFERED=1 PYTHONDONTWRITEBYTECODE=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 WORKDIR /app
-COPY pyproject.toml .
-RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml','rb'))['project']['dependencies']))" > /tmp/requirements.txt \
-    && pip install --no-cache-dir -r /tmp/requirements.txt
+# The runtime half of the committed lock: exact versions, hashes checked (make lock).
+COPY requirements-runtime.lock .
+RUN pip install --no-cache-dir --require-hashes --no-deps -r requirements-runtime.lock
 COPY . .
 RUN useradd --create-home desk && mkdir -p /app/var && chown -R desk /app/var
 USER desk
