@@ -145,6 +145,13 @@ CLAIM_ROWS = [
     claim_case("case_a"),  # already claimed: 409 for those who see it
 ]
 MACRO_CASE = {"case": "@case_a"}
+# Notes: teammates may add internal notes (README "Access"); a client-visible one is a
+# reply to the client, which stays the assignee's (403 for a teammate).
+SEARCH = {"q": "client"}  # both teams' cases match: the scoping test needs a hit
+NOTE_ROWS = [
+    work_case(agent_same=OK, label="internal"),
+    work_case(body={"visibility": "client_visible"}, label="client-visible"),
+]
 
 EXPECTATIONS = {
     # Cases (CORE-8, ESC-3, ESC-4) -------------------------------------------------------
@@ -157,7 +164,7 @@ EXPECTATIONS = {
     f"POST {CASE}/assign/": lead_decides(),
     f"GET {CASE}/timeline/": view_case(),
     f"GET {CASE}/notes/": view_case(),
-    f"POST {CASE}/notes/": work_case(),
+    f"POST {CASE}/notes/": NOTE_ROWS,
     f"GET {CASE}/calls/": view_case(),
     f"POST {CASE}/calls/": work_case(),
     f"POST {CASE}/contact-attempts/": work_case(),
@@ -169,10 +176,13 @@ EXPECTATIONS = {
     "POST /api/v1/contact-requests/{id}/decide/": lead_decides(),
     "GET /api/v1/contact-requests/{id}/contact-info/": contact_info(),
     # Macros (ESC-6): the list is anyone's, rendering and sending follow the case -------
-    "GET /api/v1/macros/": any_staff(READ),
-    "GET /api/v1/macros/{id}/": any_staff(READ),
-    "GET /api/v1/macros/{id}/render/": view_case(query=MACRO_CASE),
-    "POST /api/v1/macros/{id}/send/": work_case(body=MACRO_CASE),
+    # Macros are for people: no service scope names them.
+    "GET /api/v1/macros/": any_staff(),
+    "GET /api/v1/macros/{id}/": any_staff(),
+    "GET /api/v1/macros/{id}/render/": view_case(query=MACRO_CASE, service_scoped=DENY),
+    "POST /api/v1/macros/{id}/send/": work_case(body=MACRO_CASE, service_scoped=DENY),
+    # Search (ESC-9): within the viewer's access --------------------------------------------
+    "GET /api/v1/search/": any_staff(READ, query=SEARCH),
     # Outreach (NCO-1, NCO-4): lists scoped in the query ---------------------------------
     "GET /api/v1/outreach/": any_staff(READ),
     "GET /api/v1/outreach/export/": any_staff(READ),
@@ -229,13 +239,15 @@ EXPECTATIONS = {
     "GET /admin/": admin_site(),
     "POST /admin/": admin_site(),  # the admin index restricts no method
     "GET /queue/": any_staff(),
+    "GET /search/": any_staff(query=SEARCH),
+    "POST /queue/bulk/": lead_only(),  # each row is then checked by the services
     "GET /cases/new/": any_staff(),
     "POST /cases/new/": any_staff(),
     "GET /cases/{reference}/": view_case(),
     "POST /cases/{reference}/claim/": CLAIM_ROWS,
     "POST /cases/{reference}/transition/": work_case(),
     "POST /cases/{reference}/assign/": lead_decides(),
-    "POST /cases/{reference}/notes/": work_case(),
+    "POST /cases/{reference}/notes/": NOTE_ROWS,
     "POST /cases/{reference}/calls/": work_case(),
     "POST /cases/{reference}/checklist/{item_id}/": work_case(),
     "GET /cases/{reference}/macros/preview/": view_case(query={"macro": "@macro"}),
@@ -243,7 +255,8 @@ EXPECTATIONS = {
     "POST /cases/{reference}/contact-requests/": work_case(),
     "POST /contact-requests/{pk}/decide/": lead_decides(),
     "GET /breaches/": lead_only(),
-    "POST /breaches/{clock_id}/acknowledge/": lead_decides(),
+    # The breach review is a lead's page: any agent is refused before the clock is looked up.
+    "POST /breaches/{clock_id}/acknowledge/": lead_decides(agent_other=DENY),
     "GET /outreach/": any_staff(),
     "GET /outreach/export.csv": any_staff(),
     "POST /outreach/export.csv": any_staff(),  # no method restriction: the same CSV
@@ -275,7 +288,9 @@ SCOPED_LISTS = [
     "GET /api/v1/outreach/export/",
     "GET /api/v1/notifications/",
     "GET /api/v1/sourcing/shortlists/",
+    "GET /api/v1/search/",
     "GET /queue/",
+    "GET /search/",
     "GET /breaches/",
     "GET /outreach/",
     "GET /outreach/export.csv",
