@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI/Redoc served from our static files
     "django_htmx",
     "django_celery_beat",
     "core",
@@ -249,7 +250,11 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "escalations-desk@localhost")
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# The port `python3 dev.py run` serves on; links in emails follow it unless SITE_URL is set.
+PORT = env_int("PORT", 8000, minimum=1)
+if PORT > 65535:
+    raise ImproperlyConfigured(f"PORT must be at most 65535, got {PORT}")
+SITE_URL = env_str("SITE_URL", f"http://127.0.0.1:{PORT}")
 
 # REST API ------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -303,6 +308,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Escalation cases, SLA clocks, sourcing and credits for the support team.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The docs UI comes from drf-spectacular-sidecar's static files: no CDN, works offline.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
         "CaseKindEnum": "escalations.models.cases.Kind",
@@ -327,7 +336,11 @@ CACHES = {
     if REDIS_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "desk"}
 }
-CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL or "filesystem://")
+# kombu's filesystem transport ignores the host, but warns "No hostname was supplied"
+# for a bare filesystem:// URL: name the one it would fall back to.
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL or "filesystem://localhost/")
+if CELERY_BROKER_URL in {"filesystem://", "filesystem:///"}:
+    CELERY_BROKER_URL = "filesystem://localhost/"
 if "://" not in CELERY_BROKER_URL:
     raise ImproperlyConfigured(
         f"CELERY_BROKER_URL must be a URL such as redis://host:6379/0, got {CELERY_BROKER_URL!r}"
