@@ -12,6 +12,7 @@ from core.api.validation import (
     FreeTextField,
     SingleLineCharField,
     model_int_kwargs,
+)
 from core.models import SlaClock, User
 
 from . import limits
