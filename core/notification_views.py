@@ -2,6 +2,7 @@
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
@@ -43,6 +44,8 @@ def notification_read(request, pk: int):
         response = render(request, "core/partials/notification_row.html", {"n": notification})
         response["HX-Trigger"] = "notifications-changed"
         return response
+    if notification is None:
+        raise Http404("No such notification.")  # someone else's is as missing as none (CORE-8)
     return redirect("notifications")
 
 
@@ -51,7 +54,9 @@ def notification_read(request, pk: int):
 def notification_open(request, pk: int):
     """Mark read, then follow the notification's link."""
     notification = _mark(request, pk)
-    url = notification.url if notification is not None else ""
+    if notification is None:
+        raise Http404("No such notification.")
+    url = notification.url
     if url and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}):
         return redirect(url)
     return redirect("notifications")

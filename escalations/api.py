@@ -16,7 +16,6 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.filters import SearchFilter
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -26,6 +25,7 @@ from core.api.throttling import failures_throttled
 from core.errors import Forbidden, InvalidInput, NotFound
 
 from . import access, selectors, services
+from .api_search import CaseSearchFilter
 from .exports import outreach_csv_response, outreach_filters_from
 from .filters import CaseFilter, CaseOrderingFilter
 from .models import Case, ChecklistItem, ContactInfoRequest, EventKind, Macro, Segment, Status
@@ -74,7 +74,8 @@ def _err(*codes):
     list=extend_schema(
         summary="List cases",
         description="Filter by status, kind, assignee, team, breached and due_before; "
-        "`ordering=urgency` puts the nearest due time first. Each row is the list "
+        "`ordering=urgency` puts the nearest due time first; `search` is the case search of "
+        "ESC-9 (ranked unless `ordering` is given). Each row is the list "
         "representation (reference, title, kind, status, priority, segment, client, "
         "assignee username, team id, tags, times, next due time, breached); "
         "`GET /cases/{reference}/` gives the full case with its clocks. "
@@ -94,18 +95,10 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     filter_backends = [
         DjangoFilterBackend,
         CaseOrderingFilter,
-        SearchFilter,
+        CaseSearchFilter,  # ESC-9: the same search as /api/v1/search/
     ]
     ordering_fields = ["created_at", "updated_at", "next_due_at", "priority", "reference", "status"]
     ordering = ["-created_at"]
-    search_fields = [
-        "=reference",
-        "title",
-        "client_name",
-        "client_email",
-        "client_company",
-        "=external_ticket_id",
-    ]
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation: no database
@@ -245,6 +238,8 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         if request.method == "GET":
             return Response(EventSerializer(selectors.case_notes(case=case), many=True).data)
         access.require_can_note(request.user, case)
+        if request.data.get("visibility") == "client_visible":  # a reply: the assignee's
+            access.require_can_work(request.user, case, "write to the client")
         data = NoteCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         event = services.note_add(

@@ -19,8 +19,8 @@ READ_SCOPE, WRITE_SCOPE = "sourcing:read", "sourcing:write"
 
 def shortlists_visible_to(user, queryset: QuerySet | None = None) -> QuerySet:
     qs = queryset if queryset is not None else Shortlist.objects.all()
-    if access.is_admin(user) or access.reads_every_team(user, service_scope="cases:read"):
-        return qs
+    if access.is_admin(user) or access.reads_every_team(user, service_scope=READ_SCOPE):
+        return qs  # a service with sourcing:read sees every shortlist (not the cases)
     if not (access.is_staff_member(user) or access.has_scope(user, READ_SCOPE)):
         return qs.none()
     return qs.filter(

@@ -271,6 +271,7 @@ class SourcingRulesViewSet(
 ):
     serializer_class = SourcingRulesSerializer
     permission_classes = [IsAdminOrReadOnly]
+    service_scopes = (READ_SCOPE, None)
 
     def get_queryset(self):
         return selectors.rules_versions()

@@ -191,6 +191,8 @@ class BusinessCalendarViewSet(viewsets.ReadOnlyModelViewSet):
     naming the ``calendar`` field, like every other bad input of those computations.
     """
 
+    service_scopes = ("calendars:read", None)
+
     lookup_field = "slug"
     lookup_value_regex = "[^/]+"
     filterset_fields = ["time_zone", "holiday_country"]

@@ -11,8 +11,9 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from core.access import clocks_visible_to
+from core.access import can_acknowledge_clock, clocks_visible_to, deny
 from core.api import validation
+from core.errors import Forbidden
 from core.models import ClockState, Notification, SlaClock, SlaPause
 from core.notifications import (
     notification_mark_read,
@@ -148,6 +149,9 @@ class SlaClockViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def acknowledge(self, request, pk=None):
         clock = self.get_object()
+        if not can_acknowledge_clock(request.user, clock):  # 403 before the body is read
+            deny(request.user, "acknowledge breach", target=clock)
+            raise Forbidden("Only a lead of the case's team (or an admin) may acknowledge.")
         body = AcknowledgeSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         clock = clock_acknowledge_breach(

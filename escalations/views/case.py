@@ -26,6 +26,7 @@ from ..access import (
     can_assign_case,
     can_claim_case,
     can_decide_contact_request,
+    can_note_case,
     can_read_contact_info,
     can_work_case,
     contact_requests_visible_to,
@@ -60,7 +61,7 @@ from ..selectors import (
 from ..services import macro_values
 from ..state_machine import NEEDS_REASON, allowed_from
 from ._common import CalendarCache, amber_at, case_or_404, is_partial
-from .queue import queue_counts
+from .queue import decorate_queue_rows, queue_counts
 
 FORM_CLASSES = {
     "note": NoteForm,
@@ -130,6 +131,7 @@ def case_context(request, case, *, forms=None, errors=None, preview=None, panel_
     return {
         "case": case,
         "can_work": can_work,
+        "can_note": can_note_case(user, case),
         "can_claim": case.status == Status.NEW
         and case.assignee_id is None
         and can_claim_case(user, case),
@@ -180,8 +182,11 @@ def _respond(request, case, panel: str, *, status=200, success: str = "", **extr
     """Answer an action: a fragment for htmx, else a redirect (success) or the page (error)."""
     case = _fresh(case)
     context = case_context(request, case, **extra)
-    context["flash"] = success
     context["panel"] = panel
+    if success and status < 400:
+        # One banner region for every page (core.middleware.HtmxMessagesMiddleware shows
+        # it in fragment answers too): it shows once, then the next action replaces it.
+        messages.success(request, success)
     if is_partial(request):
         html = render_to_string(PANELS[panel], context, request=request)
         if status < 400 and panel != "header":
@@ -192,8 +197,6 @@ def _respond(request, case, panel: str, *, status=200, success: str = "", **extr
                 )
         return HttpResponse(html, status=status)
     if status < 400:
-        if success:
-            messages.success(request, success)
         return redirect(case.get_absolute_url() + (f"#{panel}" if panel != "header" else ""))
     return render(request, "escalations/case_detail.html", context, status=status)
 
@@ -250,11 +253,11 @@ def case_claim(request, reference):
 
 
 def _queue_row(request, case, *, error="", claimed=False, status=200):
-    from ._common import decorate_cases
-
     case = _fresh(case)
-    decorate_cases([case])
+    decorate_queue_rows([case], request.user)
     context = {"case": case, "row_error": error, "just_claimed": claimed}
+    # A lead's queue has the bulk checkbox column (a lead may assign what they may claim).
+    context["bulk_column"] = request.user.is_lead
     if is_partial(request):
         # The page head's counts change with the row (an out-of-band swap).
         context.update(summary_oob=True, counts=queue_counts(request.user))
@@ -311,6 +314,9 @@ def case_assign(request, reference):
 def case_note(request, reference):
     case = case_or_404(reference, request.user)
     if refused := _require(request, case, "note", require_can_note):
+        return refused
+    replying = request.POST.get("visibility") == "client_visible"  # a reply: the assignee's
+    if replying and (refused := _require(request, case, "note", require_can_work, "reply")):
         return refused
     form = NoteForm(request.POST)
     if not form.is_valid():
