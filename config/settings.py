@@ -115,6 +115,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Flash messages once: htmx fragments re-render the banner region out of band.
+    "core.middleware.HtmxMessagesMiddleware",
     "core.middleware.UserTimezoneMiddleware",
     # Last, so the lockout page renders in the viewer's time zone.
     "axes.middleware.AxesMiddleware",

@@ -21,3 +21,46 @@ class UserTimezoneMiddleware:
             return self.get_response(request)
         finally:
             timezone.deactivate()
+
+
+class HtmxMessagesMiddleware:
+    """Flash messages (``django.contrib.messages``) show once, in one place.
+
+    A full page shows pending messages in base.html's ``#messages`` region. An htmx
+    request swaps only a fragment, so that region used to keep the previous banner after
+    the next action, and messages queued while answering a fragment waited for some later
+    page. This appends the region, re-rendered, as an out-of-band swap to fragment
+    answers: every action (a non-GET request) replaces the old banner with its own
+    messages or none; a GET fragment only when messages are pending, so a background poll
+    never wipes a banner. Redirects keep their messages for the page they lead to.
+    """
+
+    PAGE_RELOAD_HEADERS = ("HX-Redirect", "HX-Location", "HX-Refresh")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        htmx = getattr(request, "htmx", None)
+        if not htmx or htmx.boosted or getattr(response, "streaming", False):
+            return response
+        if 300 <= response.status_code < 400 or any(
+            response.has_header(h) for h in self.PAGE_RELOAD_HEADERS
+        ):
+            return response
+        if not response.get("Content-Type", "").startswith("text/html"):
+            return response
+        if b'id="messages"' in response.content:
+            return response
+        from django.contrib.messages import get_messages
+        from django.template.loader import render_to_string
+
+        storage = get_messages(request)
+        if request.method in ("GET", "HEAD", "OPTIONS") and not len(storage):
+            return response
+        region = render_to_string(
+            "core/partials/messages.html", {"messages": storage, "oob": True}, request=request
+        )
+        response.content = response.content + region.encode(response.charset)
+        return response

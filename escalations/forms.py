@@ -47,10 +47,19 @@ def day_start(day: dt.date) -> dt.datetime:
 
 # Filters ----------------------------------------------------------------------------------
 OPEN_STATUSES = [(s.value, s.label) for s in Status if s not in (Status.RESOLVED, Status.CLOSED)]
+FINISHED_STATUSES = (Status.RESOLVED, Status.CLOSED)
 
 
 class QueueFilterForm(GuardedForm):
-    status = forms.ChoiceField(choices=_blank(OPEN_STATUSES), required=False)
+    # ESC-3: every status can be chosen; blank is the open work (resolved/closed left out).
+    status = forms.ChoiceField(
+        choices=[
+            ("", "Open work"),
+            ("Open", OPEN_STATUSES),
+            ("Finished", [(s.value, s.label) for s in FINISHED_STATUSES]),
+        ],
+        required=False,
+    )
     kind = forms.ChoiceField(choices=_blank(Kind.choices), required=False)
     priority = forms.ChoiceField(choices=_blank(Priority.choices), required=False)
     agent = forms.ChoiceField(required=False, label="Assignee")
@@ -70,6 +79,66 @@ class QueueFilterForm(GuardedForm):
                 ("me", "Mine"),
                 ("none", "Unassigned"),
             ]
+
+
+class ReferenceListField(forms.Field):
+    """Case references sent as repeated ``case`` values (the queue's row checkboxes)."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value):
+        refs = []
+        for raw in value or []:
+            ref = str(raw).strip().upper()[:40]
+            if ref and ref not in refs:
+                refs.append(ref)
+        return refs
+
+
+def bulk_assignees(user):
+    """People a lead may hand cases to: the active members of the teams they lead."""
+    from core import access
+
+    qs = User.objects.filter(is_active=True).order_by("first_name", "username")
+    if access.is_admin(user):
+        return qs.exclude(team__isnull=True)
+    return qs.filter(team_id__in=access.team_ids_led_by(user))
+
+
+class QueueBulkForm(GuardedForm):
+    """TEAM-1: one action for many queue rows; the services decide row by row."""
+
+    MAX_ROWS = 100
+    ACTIONS = [("assign", "Assign"), ("release", "Release"), ("close", "Close")]
+
+    case = ReferenceListField(required=False)
+    action = forms.ChoiceField(choices=ACTIONS)
+    assignee = forms.ChoiceField(required=False, label="Assign to")
+    reason = forms.CharField(max_length=500, required=False)
+    # The queue's filters, to come back to the same view (a query string, never a URL).
+    query = forms.CharField(max_length=1000, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].choices = [
+            ("", "Choose an agent"),
+            *_people_choices(bulk_assignees(user)),
+        ]
+
+    def clean(self):
+        data = super().clean()
+        refs = data.get("case") or []
+        if not refs:
+            self.add_error("case", "Select at least one case.")
+        elif len(refs) > self.MAX_ROWS:
+            self.add_error("case", f"Select at most {self.MAX_ROWS} cases at a time.")
+        action = data.get("action")
+        if action == "assign" and not data.get("assignee"):
+            self.add_error("assignee", "Choose the agent to assign the cases to.")
+        if action in ("release", "close") and not (data.get("reason") or "").strip():
+            verb = "Releasing" if action == "release" else "Closing"
+            self.add_error("reason", f"{verb} cases needs a reason.")
+        return data
 
 
 class BreachFilterForm(GuardedForm):

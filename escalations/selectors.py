@@ -165,14 +165,23 @@ def case_most_urgent_first(qs: QuerySet[Case]) -> QuerySet[Case]:
     return qs.order_by(F("next_due_at").asc(nulls_last=True), "-priority_rank", "created_at", "id")
 
 
-def case_queue_for(*, agent) -> QuerySet[Case]:
+FINISHED = (Status.RESOLVED, Status.CLOSED)
+
+
+def case_queue_for(*, agent, finished: bool = False) -> QuerySet[Case]:
     """An agent's queue: their open cases and the unassigned new ones they may claim
-    (their teams' and the shared intake; CORE-8), most urgent first."""
-    qs = (
-        cases_visible_to(agent, case_list())
-        .filter(Q(assignee=agent) | Q(assignee__isnull=True, status=Status.NEW))
-        .exclude(status__in=[Status.RESOLVED, Status.CLOSED])
-    )
+    (their teams' and the shared intake; CORE-8), most urgent first.
+
+    ``finished``: their resolved and closed cases (and unassigned ones closed unworked)
+    instead of the open work (ESC-3).
+    """
+    qs = cases_visible_to(agent, case_list())
+    if finished:
+        qs = qs.filter(Q(assignee=agent) | Q(assignee__isnull=True), status__in=FINISHED)
+    else:
+        qs = qs.filter(Q(assignee=agent) | Q(assignee__isnull=True, status=Status.NEW)).exclude(
+            status__in=FINISHED
+        )
     return case_most_urgent_first(qs)
 
 
@@ -418,9 +427,15 @@ def case_overdue_first(qs: QuerySet[Case]) -> QuerySet[Case]:
     )
 
 
-def case_queue_for_team(*, viewer, team=None) -> QuerySet[Case]:
+def case_queue_for_team(*, viewer, team=None, finished: bool = False) -> QuerySet[Case]:
     """A lead's queue: the open cases the viewer may see, narrowed to ``team`` and the
-    unassigned new ones when given."""
+    unassigned new ones when given. ``finished``: the resolved and closed ones instead
+    (ESC-3), narrowed to ``team`` and the unassigned ones."""
+    if finished:
+        qs = cases_visible_to(viewer, case_list().filter(status__in=FINISHED))
+        if team is not None:
+            qs = qs.filter(Q(team=team) | Q(assignee__isnull=True))
+        return case_most_urgent_first(qs)
     qs = cases_visible_to(viewer, case_list().open())
     if team is not None:
         qs = qs.filter(Q(team=team) | Q(assignee__isnull=True, status=Status.NEW))

@@ -9,6 +9,7 @@ app_name = "escalations"
 
 urlpatterns = [
     path("queue/", views.queue, name="queue"),
+    path("queue/bulk/", views.queue_bulk, name="queue-bulk"),
     path("cases/new/", views.case_new, name="case-new"),
     path("cases/<str:reference>/", views.case_detail, name="case-detail"),
     path("cases/<str:reference>/claim/", views.case_claim, name="case-claim"),

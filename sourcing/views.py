@@ -59,13 +59,16 @@ def _shown(value):
     return ", ".join(map(str, value)) if isinstance(value, list) else value
 
 
-def _shortlist_context(shortlist: Shortlist, **extra) -> dict:
+def _shortlist_context(shortlist: Shortlist, *, user, **extra) -> dict:
     entries = list(shortlist.entries.select_related("freelancer__agency").order_by("rank"))
     invited = selectors.invited_freelancer_ids(
         shortlist.job_reference, [e.freelancer_id for e in entries]
     )
     for entry in entries:
         entry.invited = entry.freelancer_id in invited
+    # Invite controls only where they can do something: a job to invite to, a viewer who
+    # may act on the shortlist (CORE-8) and someone not invited yet.
+    can_invite = bool(shortlist.job_reference) and can_act_on_shortlist(user, shortlist)
     funnel = [
         {**step, "label": RULE_LABELS.get(step["rule"], step["rule"])} for step in shortlist.funnel
     ]
@@ -76,6 +79,8 @@ def _shortlist_context(shortlist: Shortlist, **extra) -> dict:
         "shortlist": shortlist,
         "entries": entries,
         "invited_ids": invited,
+        "can_invite": can_invite,
+        "invitable": sum(not entry.invited for entry in entries) if can_invite else 0,
         "funnel": funnel,
         **extra,
     }
@@ -96,7 +101,7 @@ def builder(request):
                 response = render(
                     request,
                     "sourcing/partials/shortlist.html",
-                    _shortlist_context(shortlist, fresh=True),
+                    _shortlist_context(shortlist, user=request.user, fresh=True),
                 )
                 response["HX-Push-Url"] = shortlist.get_absolute_url()
                 return response
@@ -136,7 +141,7 @@ def shortlist_page(request, pk: int):
         request,
         "sourcing/shortlist.html",
         {
-            **_shortlist_context(shortlist),
+            **_shortlist_context(shortlist, user=request.user),
             "form": form,
             "recent": shortlists_visible_to(request.user, selectors.shortlist_list())[:8],
         },
@@ -162,7 +167,7 @@ def shortlist_invite(request, pk: int):
         return render(
             request,
             "sourcing/partials/shortlist.html",
-            _shortlist_context(shortlist, notice=notice, error=error),
+            _shortlist_context(shortlist, user=request.user, notice=notice, error=error),
         )
     if error:
         messages.error(request, error)

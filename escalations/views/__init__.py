@@ -15,7 +15,7 @@ from .case import (
     contact_request_decide,
 )
 from .outreach import case_new, outreach
-from .queue import queue
+from .queue import queue, queue_bulk
 
 __all__ = [
     "breach_acknowledge",
@@ -34,4 +34,5 @@ __all__ = [
     "contact_request_decide",
     "outreach",
     "queue",
+    "queue_bulk",
 ]

@@ -55,8 +55,45 @@
     }
   });
 
+  // Queue bulk bar (leads): "select all" and the count of ticked rows. Without
+  // JavaScript the bar still posts; the server answers "Select at least one case".
+  function bulkBoxes() {
+    return document.querySelectorAll('input[type="checkbox"][name="case"][form="queue-bulk"]');
+  }
+  function bulkRefresh() {
+    var bar = document.getElementById("queue-bulk");
+    if (!bar) return;
+    var boxes = bulkBoxes();
+    var ticked = 0;
+    for (var i = 0; i < boxes.length; i++) if (boxes[i].checked) ticked++;
+    var count = bar.querySelector("[data-bulk-count]");
+    if (count) {
+      count.textContent = ticked ? ticked + " selected:" : "Tick cases below, then:";
+    }
+    var actions = bar.querySelectorAll("[data-bulk-action]");
+    for (var j = 0; j < actions.length; j++) actions[j].disabled = ticked === 0;
+    var all = document.querySelector("[data-bulk-all]");
+    if (all) {
+      all.hidden = false;
+      all.checked = boxes.length > 0 && ticked === boxes.length;
+      all.indeterminate = ticked > 0 && ticked < boxes.length;
+    }
+  }
+  document.addEventListener("change", function (evt) {
+    var target = evt.target;
+    if (target.matches && target.matches("[data-bulk-all]")) {
+      var boxes = bulkBoxes();
+      for (var i = 0; i < boxes.length; i++) boxes[i].checked = target.checked;
+    }
+    if (target.matches && target.matches('[data-bulk-all], input[name="case"][form="queue-bulk"]')) {
+      bulkRefresh();
+    }
+  });
+  document.addEventListener("htmx:afterSettle", bulkRefresh);
+
   function start() {
     tick();
+    bulkRefresh();
     window.setInterval(tick, 1000);
   }
   if (document.readyState === "loading") {
