@@ -13,6 +13,7 @@ from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication, get_authorization_header
 
 from core.api.throttling import failures_throttled
+from core.tokens import ServiceTokenAuthentication
 
 AUTH_FAILURE_SCOPE = "auth_failure"
 
@@ -33,3 +34,7 @@ class AuthFailureThrottleMixin:
 
 class ThrottledTokenAuthentication(AuthFailureThrottleMixin, TokenAuthentication):
     """DRF's ``Authorization: Token <key>`` with failures throttled per IP."""
+
+
+class ThrottledServiceTokenAuthentication(AuthFailureThrottleMixin, ServiceTokenAuthentication):
+    """Service tokens (``Authorization: Bearer <key>``) with failures throttled per IP."""

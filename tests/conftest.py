@@ -81,6 +81,12 @@ def _flush_lifts_audit_truncate_trigger():
 
 
 @pytest.fixture(autouse=True)
+def _fresh_throttle_counters(settings):
+    """API rate counters live in a shared cache (Redis on CI): each test counts from zero."""
+    settings.THROTTLE_NAMESPACE = uuid.uuid4().hex
+
+
+@pytest.fixture(autouse=True)
 def _locmem_email(settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 

@@ -41,7 +41,9 @@ def parse_rate(rate: str | None) -> tuple[int, int] | None:
 def _window(key: str, period: int) -> tuple[str, float]:
     now = time.time()
     start = now - now % period
-    return f"throttle:{key}:{int(start)}", start + period - now
+    # THROTTLE_NAMESPACE (unset in production) gives each test its own counters.
+    namespace = getattr(settings, "THROTTLE_NAMESPACE", "")
+    return f"throttle:{namespace}:{key}:{int(start)}", start + period - now
 
 
 def window_hit(*, key: str, period: int) -> tuple[int, float]:

@@ -8,10 +8,15 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import subprocess
+import sys
+import tempfile
 import threading
 import time
 import uuid
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -277,6 +282,52 @@ def test_concurrent_bad_tokens_each_counted_core_8(settings):
         for t in threads:
             t.join(timeout=60)
     assert sorted(codes) == [401] * 5 + [429] * (n - 5)
+
+
+def bearer_throttled() -> bool:
+    from rest_framework.views import APIView
+
+    from core.authentication import ThrottledServiceTokenAuthentication
+
+    return ThrottledServiceTokenAuthentication in APIView.authentication_classes
+
+
+@pytest.mark.skipif(not bearer_throttled(), reason="service tokens not wired in settings yet")
+def test_failed_service_tokens_share_the_throttle_core_8_api_4(db, settings):
+    from core.tokens import service_token_create
+
+    settings.API_AUTH_FAILURE_RATE = "3/min"
+    _, key = service_token_create(name="zendesk", scopes=["cases:read"])
+    ip = fresh_ip()
+
+    def bearer(k):
+        client = APIClient(REMOTE_ADDR=ip)
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {k}")
+        return client.get(ME_URL)
+
+    with fresh_window():
+        assert api(ip, "bad-token").get(ME_URL).status_code == 401  # DRF token, same counter
+        assert [bearer(f"desk_x_{i}").status_code for i in range(2)] == [401, 401]
+        assert_json_429(bearer("desk_x_3"))
+        assert_json_429(bearer(key))
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"), [("API_AUTH_FAILURE_RATE", "lots"), ("LOGIN_FAILURE_LIMIT", "0")]
+)
+def test_bad_rate_or_limit_stops_start_up_core_8(variable, value):
+    root = Path(__file__).resolve().parents[2]
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SECRET_KEY"}}
+    env.update({"VAR_DIR": tempfile.mkdtemp(prefix="escdesk-check-"), variable: value})
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        cwd=root,
+        env={**env, "DJANGO_SETTINGS_MODULE": "config.settings"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0 and variable in result.stderr
 
 
 def test_user_rate_throttle_core_8_api_4(dana, settings):
