@@ -14,7 +14,11 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"), namespace="v1")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path(
+        "api/docs/",
+        SpectacularSwaggerView.as_view(url_name="schema", template_name="core/api_docs.html"),
+        name="api-docs",
+    ),
     re_path(r"^api/", api_not_found),
     path("sourcing/", include("sourcing.urls")),
     path("", include("escalations.urls")),
