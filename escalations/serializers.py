@@ -13,6 +13,8 @@ from core.api.validation import (
     SingleLineCharField,
     model_int_kwargs,
 )
+from core.api.schema import ErrorSerializer as _ErrorSerializer
+from core.api.serializers import BlankAsNullModelSerializer
 from core.models import SlaClock, User
 
 from . import limits
@@ -75,10 +77,10 @@ class ClockSerializer(serializers.ModelSerializer):
         ]
 
 
-class CaseSerializer(serializers.ModelSerializer):
+class CaseSerializer(BlankAsNullModelSerializer):
     url = serializers.SerializerMethodField()
-    assignee = UserMiniSerializer(read_only=True)
-    team = TeamMiniSerializer(read_only=True)
+    assignee = UserMiniSerializer(read_only=True, allow_null=True)
+    team = TeamMiniSerializer(read_only=True, allow_null=True)
     tags = serializers.SerializerMethodField()
     clocks = serializers.SerializerMethodField()
     next_due_at = serializers.DateTimeField(read_only=True, allow_null=True)
@@ -560,7 +562,9 @@ class NcoIntakeSerializer(serializers.Serializer):
     source_channel = serializers.ChoiceField(
         choices=SourceChannel.choices, default=SourceChannel.SOCIAL_MEDIA
     )
-    reporting_team = SingleLineCharField(max_length=120, required=False, default="")
+    reporting_team = SingleLineCharField(
+        max_length=120, required=False, allow_blank=True, default=""
+    )
     report_url = serializers.URLField(required=False, allow_blank=True, default="")
     job_post_url = serializers.URLField(required=False, allow_blank=True, default="")
     issue_summary = FreeTextField(
@@ -569,7 +573,7 @@ class NcoIntakeSerializer(serializers.Serializer):
     priority = serializers.ChoiceField(choices=Priority.choices, default=Priority.NORMAL)
 
 
-class NcoAssessmentSerializer(serializers.ModelSerializer):
+class NcoAssessmentSerializer(BlankAsNullModelSerializer):
     case = serializers.CharField(source="case.reference", read_only=True)
     kind = serializers.CharField(source="case.kind", read_only=True)
     status = serializers.CharField(source="case.status", read_only=True)
@@ -659,8 +663,8 @@ class TicketEventResultSerializer(serializers.Serializer):
     replayed = serializers.BooleanField()
 
 
-class ErrorSerializer(serializers.Serializer):
-    error = serializers.DictField(child=serializers.JSONField())
+# The API's one error body (core.api.errors), documented once as the Error component.
+ErrorSerializer = _ErrorSerializer
 
 
 CSV_TYPE = OpenApiTypes.STR

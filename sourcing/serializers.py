@@ -18,7 +18,7 @@ class AgencyBriefSerializer(serializers.ModelSerializer):
 
 
 class FreelancerSerializer(serializers.ModelSerializer):
-    agency = AgencyBriefSerializer(read_only=True)
+    agency = AgencyBriefSerializer(read_only=True, allow_null=True)
     badges = serializers.ListField(child=serializers.CharField(), read_only=True)
     english_level = serializers.CharField(source="get_english_level_display", read_only=True)
     skills = serializers.SerializerMethodField()
@@ -167,9 +167,11 @@ class RowErrorSerializer(serializers.Serializer):
 class ImportErrorBodySerializer(serializers.Serializer):
     code = serializers.CharField()
     message = serializers.CharField()
-    fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
-    rows = RowErrorSerializer(many=True)
-    error_count = serializers.IntegerField()
+    fields = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()), required=False
+    )
+    rows = RowErrorSerializer(many=True, required=False, help_text="When rows were refused.")
+    error_count = serializers.IntegerField(required=False)
 
 
 class ImportErrorSerializer(serializers.Serializer):
@@ -249,7 +251,7 @@ class EntrySerializer(serializers.Serializer):
 
 class ShortlistListSerializer(serializers.ModelSerializer):
     rules_version = serializers.IntegerField(source="rules.version", read_only=True)
-    created_by = serializers.StringRelatedField()
+    created_by = serializers.StringRelatedField(allow_null=True)
 
     class Meta:
         model = Shortlist
@@ -296,7 +298,7 @@ class InviteSerializer(serializers.Serializer):
 
 
 class InvitationSerializer(serializers.ModelSerializer):
-    invited_by = serializers.StringRelatedField()
+    invited_by = serializers.StringRelatedField(allow_null=True)
 
     class Meta:
         model = Invitation
@@ -355,7 +357,7 @@ ENGLISH_HELP = "1 basic, 2 conversational, 3 fluent, 4 native"
 
 
 class SourcingRulesSerializer(serializers.ModelSerializer):
-    created_by = serializers.StringRelatedField()
+    created_by = serializers.StringRelatedField(allow_null=True)
     min_english_level = serializers.IntegerField(
         min_value=1, max_value=4, required=False, help_text=ENGLISH_HELP
     )
