@@ -7,6 +7,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.api.schema import ErrorSerializer as _ErrorSerializer
+from core.api.serializers import BlankAsNullModelSerializer
 from core.api.validation import (
     BoundedDateTimeField,
     FreeTextField,
@@ -14,7 +16,6 @@ from core.api.validation import (
     model_int_kwargs,
 )
 from core.api.schema import ErrorSerializer as _ErrorSerializer
-from core.api.serializers import BlankAsNullModelSerializer
 from core.models import SlaClock, User
 
 from . import limits
