@@ -15,7 +15,6 @@ from core.api.validation import (
     SingleLineCharField,
     model_int_kwargs,
 )
-from core.api.schema import ErrorSerializer as _ErrorSerializer
 from core.models import SlaClock, User
 
 from . import limits
