@@ -8,6 +8,7 @@ from .api import (
     OutreachViewSet,
     TicketWebhookView,
 )
+from .api_search import CaseSearchView
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -18,5 +19,6 @@ router.register("outreach", OutreachViewSet, basename="outreach")
 
 urlpatterns = [
     path("webhooks/tickets/", TicketWebhookView.as_view(), name="ticket-webhook"),
+    path("search/", CaseSearchView.as_view(), name="case-search"),
     *router.urls,
 ]

@@ -4,11 +4,13 @@ from django.urls import path
 
 from . import views
 from .exports import outreach_export
+from .views.search import search as search_page
 
 app_name = "escalations"
 
 urlpatterns = [
     path("queue/", views.queue, name="queue"),
+    path("search/", search_page, name="search"),
     path("queue/bulk/", views.queue_bulk, name="queue-bulk"),
     path("cases/new/", views.case_new, name="case-new"),
     path("cases/<str:reference>/", views.case_detail, name="case-detail"),

@@ -1,0 +1,280 @@
+"""ESC-9 case search through its public surfaces: the API, ``?search=`` on the list, the page.
+
+Runs on SQLite (icontains) and on PostgreSQL (full-text + pg_trgm, with the plan checks).
+"""
+
+import pytest
+from django.db import connection
+from django.test import Client
+from rest_framework.test import APIClient
+
+from core.models import AccessSettings
+from escalations.models import Case, Status
+from escalations.services import case_claim, case_transition
+from tests.factories import TeamFactory, UserFactory
+
+SEARCH = "/api/v1/search/"
+on_postgres = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PostgreSQL search (full-text, pg_trgm)"
+)
+
+
+@pytest.fixture
+def team_b(db):
+    team = TeamFactory(name="Team B")
+    team.lead = UserFactory(username="lead_b", role="team_lead", team=team)
+    team.save(update_fields=["lead"])
+    return team
+
+
+@pytest.fixture
+def agent_b(team_b):
+    return UserFactory(username="agent_b", role="agent", team=team_b)
+
+
+def api(user) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+def page_client(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def refs(response) -> list[str]:
+    assert response.status_code == 200, response.content[:500]
+    return [row["reference"] for row in response.json()["results"]]
+
+
+@pytest.fixture
+def cases(make_case, agent):
+    """Team A's cases, one per searchable field, claimed by ``agent``."""
+    made = {
+        "title": make_case(title="Refund for a broken mobile app", client_name="Una Ordinary"),
+        "name": make_case(title="Milestone dispute", client_name="Margaret Thistlewood"),
+        "email": make_case(
+            title="Payment question", client_name="Pat Q", client_email="pat.quill@acme.io"
+        ),
+        "company": make_case(
+            title="Invoice mix-up", client_name="Kim R", client_company="Brightwater Logistics"
+        ),
+        "ticket": make_case(
+            title="Late delivery", client_name="Lee T", external_ticket_id="ZD-4471"
+        ),
+        "contract": make_case(
+            title="Hours disputed", client_name="Moe C", contract_ids=["CT-88123", "CT-90001"]
+        ),
+        "freelancer": make_case(
+            title="No reply for a week", client_name="Ada F", freelancer_name="Oskar Brennholz"
+        ),
+        "agency": make_case(
+            title="Agency missed deadline",
+            client_name="Bo A",
+            freelancer_name="Pixelforge Studio",
+            is_agency=True,
+        ),
+    }
+    return {key: case_claim(case=case, agent=agent) for key, case in made.items()}
+
+
+# Each field finds its case ---------------------------------------------------------------
+@pytest.mark.parametrize(
+    "key, q",
+    [
+        ("title", "broken mobile"),
+        ("name", "Thistlewood"),
+        ("name", "margaret thistlewood"),
+        ("email", "pat.quill@acme.io"),
+        ("company", "Brightwater"),
+        ("ticket", "ZD-4471"),
+        ("contract", "CT-88123"),
+        ("contract", "CT-90001"),
+        ("freelancer", "Brennholz"),
+        ("agency", "Pixelforge"),
+    ],
+)
+def test_each_field_finds_its_case_esc_9(cases, agent, key, q):
+    found = refs(api(agent).get(SEARCH, {"q": q}))
+    assert found and found[0] == cases[key].reference
+
+
+def test_reference_in_any_spelling_finds_the_case_esc_9(cases, agent):
+    case = cases["name"]
+    for q in (case.reference, case.reference.lower(), str(case.pk), f"ESC-{case.pk}"):
+        assert refs(api(agent).get(SEARCH, {"q": q}))[0] == case.reference, q
+
+
+def test_result_rows_are_list_rows_with_rank_and_matched_esc_9(cases, agent):
+    body = api(agent).get(SEARCH, {"q": "CT-88123"}).json()
+    assert body["count"] == 1 and {"next", "previous"} <= set(body)
+    row = body["results"][0]
+    assert row["reference"] == cases["contract"].reference
+    assert row["status"] == "claimed" and row["assignee"] == "agent"
+    assert row["matched"] == ["contract_ids"] and row["rank"] >= 50
+
+
+def test_exact_reference_ranks_first_esc_9(make_case, agent):
+    target = make_case(title="Plain case", client_name="Someone")
+    # Other cases that mention the target's number in their text.
+    number = target.reference.split("-")[1]
+    make_case(title=f"Follow-up of ESC-{number}", client_name=f"Client {number}")
+    make_case(title=f"Duplicate of {target.reference}", client_name="Other")
+    found = refs(api(agent).get(SEARCH, {"q": target.reference}))
+    assert found[0] == target.reference
+
+
+def test_exact_ticket_id_outranks_text_matches_esc_9(make_case, agent):
+    text_hit = make_case(title="Customer mentions ZD-9000 and ZD-9001", client_name="X")
+    exact = make_case(title="Something else", client_name="Y", external_ticket_id="ZD-9000")
+    found = refs(api(agent).get(SEARCH, {"q": "ZD-9000"}))
+    assert found[0] == exact.reference
+    if text_hit.reference in found:
+        assert found.index(text_hit.reference) > 0
+
+
+def test_any_status_is_found_and_filterable_esc_9(make_case, agent):
+    name = "Quintessa Holloway"
+    made = {}
+    for status in (Status.NEW, Status.CLAIMED, Status.RESOLVED, Status.CLOSED):
+        case = make_case(title=f"{status} case", client_name=name)
+        if status != Status.NEW:
+            case = case_claim(case=case, agent=agent)
+        if status in (Status.RESOLVED, Status.CLOSED):
+            case = case_transition(case=case, to_status=Status.RESOLVED, actor=agent)
+        if status == Status.CLOSED:
+            case = case_transition(case=case, to_status=Status.CLOSED, actor=agent, reason="done")
+        made[status] = case
+    client = api(agent)
+    assert set(refs(client.get(SEARCH, {"q": name}))) == {c.reference for c in made.values()}
+    only = refs(client.get(SEARCH, {"q": name, "status": ["resolved", "closed"]}))
+    assert set(only) == {made[Status.RESOLVED].reference, made[Status.CLOSED].reference}
+    assert refs(client.get(SEARCH, {"q": name, "kind": "refund_request"})) == []
+
+
+# Scoping (CORE-8) --------------------------------------------------------------------------
+def test_search_never_shows_another_teams_case_esc_9(cases, agent, agent_b, team_b, admin_user):
+    theirs = cases["contract"]
+    for outsider in (agent_b, team_b.lead):
+        for q in ("CT-88123", theirs.reference, "Moe C", "Hours disputed"):
+            body = api(outsider).get(SEARCH, {"q": q}).json()
+            assert body["count"] == 0 and theirs.reference not in str(body), q
+            listed = api(outsider).get("/api/v1/cases/", {"search": q}).json()
+            assert listed["count"] == 0 and theirs.reference not in str(listed), q
+            page = page_client(outsider).get("/search/", {"q": q})
+            html = page.content.decode()  # the query itself is echoed, never the row
+            assert page.status_code == 200 and f"/cases/{theirs.reference}/" not in html
+    # Team A and admins find it
+    assert refs(api(agent).get(SEARCH, {"q": "CT-88123"})) == [theirs.reference]
+    assert refs(api(admin_user).get(SEARCH, {"q": "CT-88123"})) == [theirs.reference]
+    page = page_client(admin_user).get("/search/", {"q": "CT-88123"}).content.decode()
+    assert f'href="/cases/{theirs.reference}/"' in page
+
+
+def test_team_b_finds_its_own_case_but_not_team_a_with_the_same_name_esc_9(
+    make_case, agent, agent_b
+):
+    mine = case_claim(case=make_case(title="A", client_name="Shared Name"), agent=agent)
+    theirs = case_claim(
+        case=make_case(actor=agent_b, title="B", client_name="Shared Name"), agent=agent_b
+    )
+    assert refs(api(agent_b).get(SEARCH, {"q": "Shared Name"})) == [theirs.reference]
+    assert refs(api(agent).get(SEARCH, {"q": "Shared Name"})) == [mine.reference]
+
+
+def test_cross_team_read_switch_widens_search_esc_9(cases, agent_b):
+    row = AccessSettings.current()
+    row.cross_team_read = True
+    row.save()
+    assert refs(api(agent_b).get(SEARCH, {"q": "CT-88123"})) == [cases["contract"].reference]
+
+
+def test_search_needs_a_login_esc_9(cases):
+    assert APIClient().get(SEARCH, {"q": "CT-88123"}).status_code in (401, 403)
+    response = Client().get("/search/", {"q": "CT-88123"})
+    assert response.status_code == 302 and "/login" in response["Location"]
+
+
+# Bad input ---------------------------------------------------------------------------------
+@pytest.mark.parametrize("params", [{}, {"q": ""}, {"q": "   "}, {"q": "x" * 201}])
+def test_empty_or_too_long_q_is_400_naming_q_esc_9(agent, params):
+    response = api(agent).get(SEARCH, params)
+    assert response.status_code == 400
+    assert "q" in response.json()["error"]["fields"]
+
+
+def test_unknown_status_is_400_naming_status_esc_9(agent):
+    response = api(agent).get(SEARCH, {"q": "x", "status": "bogus"})
+    assert response.status_code == 400 and "status" in response.json()["error"]["fields"]
+
+
+def test_list_search_too_long_is_400_and_empty_is_no_filter_esc_9(cases, agent):
+    response = api(agent).get("/api/v1/cases/", {"search": "y" * 201})
+    assert response.status_code == 400 and "search" in response.json()["error"]["fields"]
+    assert api(agent).get("/api/v1/cases/", {"search": ""}).json()["count"] == len(cases)
+
+
+@pytest.mark.parametrize("q", ["%", "_", "'; DROP TABLE x; --", "a & b | !c", '"unclosed', "<->"])
+def test_odd_queries_never_fail_esc_9(cases, agent, q):
+    assert api(agent).get(SEARCH, {"q": q}).status_code == 200
+    assert api(agent).get("/api/v1/cases/", {"search": q}).status_code == 200
+    assert page_client(agent).get("/search/", {"q": q}).status_code == 200
+
+
+# The list's ?search= is the same search -----------------------------------------------------
+def test_list_search_is_the_same_search_ranked_esc_9(cases, agent):
+    for q in ("CT-90001", "Pixelforge", "pat.quill@acme.io", cases["ticket"].reference):
+        assert (
+            refs(api(agent).get("/api/v1/cases/", {"search": q}))[:1]
+            == refs(api(agent).get(SEARCH, {"q": q}))[:1]
+        )
+    ordered = api(agent).get("/api/v1/cases/", {"search": "a", "ordering": "created_at"})
+    assert ordered.status_code == 200
+
+
+# The page ------------------------------------------------------------------------------------
+def test_search_page_rows_chips_and_empty_state_esc_9(cases, agent):
+    client = page_client(agent)
+    html = client.get("/search/", {"q": "Brightwater"}).content.decode()
+    case = cases["company"]
+    assert f'href="/cases/{case.reference}/"' in html and "Invoice mix-up" in html
+    assert "Claimed" in html and "Kim R" in html
+    for label in ("All statuses", "Resolved", "Closed"):
+        assert label in html
+    empty = client.get("/search/", {"q": "Brightwater", "status": "closed"}).content.decode()
+    assert "No cases match" in empty and "Brightwater" in empty and "closed" in empty
+    assert "Type something" in client.get("/search/").content.decode()
+    assert client.get("/search/", {"q": "z" * 201}).status_code == 400
+
+
+def test_every_page_has_the_search_box_esc_9(agent, lead, admin_user):
+    for user in (agent, lead, admin_user):
+        html = page_client(user).get("/").content.decode()
+        assert 'role="search"' in html and 'action="/search/"' in html
+
+
+# PostgreSQL: fuzzy names and the indexes ----------------------------------------------------
+@on_postgres
+def test_misspelt_name_is_found_on_postgres_esc_9(cases, agent):
+    assert refs(api(agent).get(SEARCH, {"q": "Thistlewod"}))[0] == cases["name"].reference
+    assert refs(api(agent).get(SEARCH, {"q": "Brightwatr"}))[0] == cases["company"].reference
+    assert refs(api(agent).get(SEARCH, {"q": "Pixelforg Studio"}))[0] == cases["agency"].reference
+
+
+@on_postgres
+def test_search_uses_the_indexes_on_postgres_esc_9(cases, admin_user):
+    from escalations.search import case_search
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")
+        try:
+            for q in ("Thistlewood", "CT-88123", "pat.quill@acme.io"):
+                plan = case_search(user=admin_user, q=q).explain()
+                for index in ("esc_case_search_fts", "esc_case_contract_ids"):
+                    assert index in plan, (q, plan)
+                assert "esc_case_trgm_client_name" in plan, (q, plan)
+        finally:
+            cursor.execute("SET enable_seqscan = on")
+    assert Case.objects.count() == len(cases)
