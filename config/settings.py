@@ -343,6 +343,8 @@ CACHES = {
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL or "filesystem://localhost/")
 if CELERY_BROKER_URL in {"filesystem://", "filesystem:///"}:
     CELERY_BROKER_URL = "filesystem://localhost/"
+    if os.environ.get("CELERY_BROKER_URL"):  # Celery reads the variable itself, too
+        os.environ["CELERY_BROKER_URL"] = CELERY_BROKER_URL
 if "://" not in CELERY_BROKER_URL:
     raise ImproperlyConfigured(
         f"CELERY_BROKER_URL must be a URL such as redis://host:6379/0, got {CELERY_BROKER_URL!r}"
