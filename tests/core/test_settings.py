@@ -64,3 +64,56 @@ def test_check_deploy_is_clean_with_production_values():
         "WARNING",
     )
     assert result.returncode == 0, result.stderr
+
+
+def _setting(env_overrides: dict, expression: str) -> str:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SITE_URL", "PORT", "REDIS_URL", "CELERY_BROKER_URL", "DEBUG"}
+    }
+    env["VAR_DIR"] = tempfile.mkdtemp(prefix="escdesk-setting-")
+    env.update(env_overrides)
+    result = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {expression}"],
+        cwd=ROOT,
+        env={**env, "DJANGO_SETTINGS_MODULE": "config.settings"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("env", "site_url"),
+    [
+        ({}, "http://127.0.0.1:8000"),
+        ({"PORT": "8031"}, "http://127.0.0.1:8031"),
+        ({"PORT": "8031", "SITE_URL": "https://desk.example.com"}, "https://desk.example.com"),
+    ],
+)
+def test_site_url_follows_port_unless_set(env, site_url):
+    """Links in emails point where `PORT=8031 python3 dev.py run` actually serves."""
+    printed = _setting(env, "from django.conf import settings; print(settings.SITE_URL)")
+    assert printed.strip() == site_url
+
+
+@pytest.mark.parametrize("value", ["eighty", "0", "70000"])
+def test_invalid_port_stops_start_up_naming_the_variable(value):
+    result = _django_check({"PORT": value})
+    assert result.returncode != 0
+    assert "PORT" in result.stderr
+
+
+@pytest.mark.parametrize("broker", [None, "filesystem://"])
+def test_filesystem_broker_publishes_without_kombu_hostname_warning(broker):
+    """The default broker (kombu's filesystem transport) is configured with its host."""
+    printed = _setting(
+        {"CELERY_BROKER_URL": broker} if broker else {},
+        "import logging; logging.basicConfig(); from config.celery import app; "
+        "app.send_task('desk.noop'); print(app.connection_for_write().as_uri())",
+    )
+    assert "filesystem://" in printed
+    assert "No hostname was supplied" not in printed
