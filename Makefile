@@ -1,4 +1,4 @@
-.PHONY: run test lock lint format bench ci
+.PHONY: run test lock lint format bench fuzz ci
 
 run:
 	python3 dev.py run
@@ -18,6 +18,11 @@ format:
 
 bench:
 	for script in bench/bench_*.py; do echo "== $$script"; .venv/bin/python $$script || exit 1; done
+
+# API-1/API-4: schemathesis --checks all against gunicorn, once per role (tests/api_fuzz/run.py;
+# FUZZ_EXAMPLES, FUZZ_SEED; PostgreSQL when DATABASE_URL says so).
+fuzz:
+	.venv/bin/python tests/api_fuzz/run.py
 
 ci:
 	CI=true bash .ci/run
