@@ -1,6 +1,7 @@
 """The production commands of docker-compose.yml, exercised here: collectstatic, gunicorn."""
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -63,6 +64,16 @@ def test_gunicorn_serves_healthz_and_login_with_debug_off(tmp_path: Path):
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/accounts/login/", timeout=5) as r:
             page = r.read().decode()
         assert "Sign in" in page and "/static/css/app." in page  # hashed by the manifest
+        # The API docs load Swagger UI from our own (collected, hashed) static files.
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/docs/", timeout=5) as r:
+            docs = r.read().decode()
+        assets = re.findall(r'<(?:script|link)\b[^>]*?\b(?:src|href)="([^"]+)"', docs)
+        assets = [a for a in assets if not a.startswith("data:")]
+        assert any("swagger-ui-bundle." in a for a in assets), assets
+        for asset in assets:
+            assert asset.startswith("/static/"), asset
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}{asset}", timeout=5) as r:
+                assert r.status == 200 and len(r.read()) > 1000, asset
     finally:
         server.terminate()
         server.wait(timeout=20)
