@@ -307,13 +307,14 @@ def test_stored_crlf_title_still_emails_with_a_clean_subject_core_7(
     agent_api, agent, django_capture_on_commit_callbacks
 ):
     ref = new_case(agent_api)
-    Case.objects.filter(reference=ref).update(title="Refund\r\nBcc: victim@example.com\x00")
+    # Written before the fix (a raw UPDATE skips every check); PostgreSQL refuses NUL itself.
+    Case.objects.filter(reference=ref).update(title="Refund\r\nBcc: victim@example.com\x07")
     case = Case.objects.get(reference=ref)
     with django_capture_on_commit_callbacks(execute=True):
         notify(recipients=[agent], kind="sla_breach", title=f"SLA breached on {case}")
     assert len(mail.outbox) == 1
     subject = mail.outbox[0].subject
-    assert "\r" not in subject and "\n" not in subject and "\x00" not in subject
+    assert "\r" not in subject and "\n" not in subject and "\x07" not in subject
     assert subject.endswith("Refund Bcc: victim@example.com")
     assert Notification.objects.get().email_status == "sent"
 
