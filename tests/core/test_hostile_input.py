@@ -329,7 +329,7 @@ def test_long_subjects_are_capped_core_7(agent, django_capture_on_commit_callbac
 def test_outreach_csv_is_utf8_with_bom_and_neutralises_cells_api_4(lead_api, lead):
     response = lead_api.post(
         "/api/v1/outreach/intake/",
-        {"client_name": "=HYPERLINK(\"x\")", "client_segment": "enterprise"},
+        {"client_name": '=HYPERLINK("x")', "client_segment": "enterprise"},
         format="json",
     )
     assert response.status_code == 201, response.content
