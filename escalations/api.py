@@ -359,7 +359,7 @@ class ContactRequestViewSet(viewsets.GenericViewSet):
 
     def get_object(self):
         pk = self.kwargs["pk"]
-        if not str(pk).isdigit():
+        if not (str(pk).isascii() and str(pk).isdigit()):
             raise NotFound(f"No contact-info request {pk!r}.")
         return get_object_or_404(self.get_queryset(), pk=int(pk))
 
@@ -441,7 +441,7 @@ class MacroViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_object(self):
         pk = self.kwargs["pk"]
-        if not str(pk).isdigit():
+        if not (str(pk).isascii() and str(pk).isdigit()):
             raise NotFound(f"No macro {pk!r}.")
         return get_object_or_404(self.get_queryset(), pk=int(pk))
 

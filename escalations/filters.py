@@ -59,7 +59,7 @@ class CaseFilter(django_filters.FilterSet):
             return queryset.filter(assignee__isnull=True)
         if value.lower() == "me":
             return queryset.filter(assignee=self.request.user)
-        if value.isdigit():
+        if value.isascii() and value.isdigit():
             return queryset.filter(assignee_id=int(value))
         return queryset.filter(assignee__username=value)
 

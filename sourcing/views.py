@@ -271,7 +271,7 @@ def import_page(request):
         else:
             return redirect(f"{reverse('sourcing:import')}?job={job.pk}")
     job_id = request.GET.get("job")
-    if job_id and job_id.isdigit():
+    if job_id and job_id.isascii() and job_id.isdigit():
         job = ImportJob.objects.filter(pk=int(job_id)).first()
     return render(
         request,

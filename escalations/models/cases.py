@@ -26,7 +26,7 @@ def parse_reference(reference: str) -> int | None:
     if not reference.startswith(REFERENCE_PREFIX):
         return None
     digits = reference[len(REFERENCE_PREFIX) :]
-    return int(digits) if digits.isdigit() else None
+    return int(digits) if digits.isascii() and digits.isdigit() else None
 
 
 class Kind(models.TextChoices):
