@@ -195,6 +195,8 @@ AXES_LOCKOUT_CALLABLE = "core.security.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "core.security.client_ip"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False
+# No row per successful login (who signed in from where): the lockout does not need it.
+AXES_DISABLE_ACCESS_LOG = True
 
 # Internationalisation: store UTC, show the viewer's time zone -------------------------
 LANGUAGE_CODE = "en-us"

@@ -193,6 +193,8 @@ def test_lockout_denial_logged_once_without_secrets_core_8(dana, limit, caplog):
         assert "kind=login_lockout" in message
         assert "wrong-secret-pw" not in message and PASSWORD not in message
         assert "dana" not in message
+    stored = AccessAttempt.objects.get(username="dana")
+    assert "wrong-secret-pw" not in stored.post_data and stored.failures_since_start == limit
 
 
 def test_request_less_authenticate_and_force_login_still_work_core_8(dana, client):
