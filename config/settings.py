@@ -263,10 +263,14 @@ SITE_URL = env_str("SITE_URL", f"http://127.0.0.1:{PORT}")
 # REST API ------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "core.authentication.ThrottledServiceTokenAuthentication",
         "core.authentication.ThrottledTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "core.access.ServiceScopePermission",
+    ],
     "DEFAULT_PAGINATION_CLASS": "core.api.pagination.StandardPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_PARSER_CLASSES": [
@@ -307,6 +311,7 @@ API_AUTH_FAILURE_RATE = env_rate("API_AUTH_FAILURE_RATE", "20/min")
 API_THROTTLE_ANON_RATE = env_rate("API_THROTTLE_ANON_RATE", "600/min")
 API_THROTTLE_USER_RATE = env_rate("API_THROTTLE_USER_RATE", "20000/min")
 WEBHOOK_SIGNATURE_FAILURE_RATE = env_rate("WEBHOOK_SIGNATURE_FAILURE_RATE", "60/min")
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "Escalations Desk API",
     "DESCRIPTION": "Escalation cases, SLA clocks, sourcing and credits for the support team.",

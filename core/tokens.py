@@ -13,6 +13,7 @@ from datetime import timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 
@@ -109,3 +110,19 @@ class ServiceTokenAuthentication(BaseAuthentication):
 
     def authenticate_header(self, request) -> str:
         return "Bearer"
+
+
+class ServiceTokenScheme(OpenApiAuthenticationExtension):
+    """The schema's ``serviceToken`` security scheme (HTTP bearer)."""
+
+    target_class = "core.tokens.ServiceTokenAuthentication"
+    match_subclasses = True
+    name = "serviceToken"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "A service token (`manage.py create_service_token`) with scopes: "
+            + ", ".join(SCOPES),
+        }
