@@ -278,3 +278,53 @@ def test_search_uses_the_indexes_on_postgres_esc_9(cases, admin_user):
         finally:
             cursor.execute("SET enable_seqscan = on")
     assert Case.objects.count() == len(cases)
+
+
+# In Chromium: the top bar's box to the results, at 1280 and 390 px -------------------------
+@pytest.mark.e2e
+@pytest.mark.django_db(transaction=True)
+def test_top_bar_search_in_the_browser_esc_9(chromium_required, live_server, page, agent):
+    import os
+    from pathlib import Path
+
+    from escalations.services import case_create
+
+    shots = Path(os.environ.get("SCREENSHOT_DIR", Path(__file__).resolve().parents[2] / "var"))
+    shots = shots / "screenshots" if shots.name == "var" else shots
+    shots.mkdir(parents=True, exist_ok=True)
+    for i, status in enumerate(["new", "claimed", "resolved"]):
+        case = case_create(
+            actor=agent,
+            title=f"Brightwater invoice dispute number {i + 1} with a long title to wrap",
+            client_name="Kim Ramirez-Oyelaran",
+            client_company="Brightwater Logistics International",
+            freelancer_name="Pixelforge Studio",
+            is_agency=True,
+        )
+        if status != "new":
+            case = case_claim(case=case, agent=agent)
+        if status == "resolved":
+            case_transition(case=case, to_status="resolved", actor=agent)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", agent.username)
+    page.fill("#id_password", "pass-word-123")
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")
+    page.fill("#topsearch-q", "brightwater")
+    page.press("#topsearch-q", "Enter")
+    page.wait_for_url("**/search/?q=brightwater")
+    assert page.locator("#search-results tbody tr").count() == 3
+    page.screenshot(path=str(shots / "search-1280.png"), full_page=True)
+    page.click("text=Resolved")
+    assert page.locator("#search-results tbody tr").count() == 1
+    for width in (390, 1280):
+        page.set_viewport_size({"width": width, "height": 844})
+        page.goto(f"{live_server.url}/search/?q=brightwater")
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"horizontal scroll at {width} px"
+        page.screenshot(path=str(shots / f"search-{width}.png"), full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/search/?q=nothing-like-this")
+    assert "No cases match" in page.content()
+    page.screenshot(path=str(shots / "search-empty-390.png"), full_page=True)
