@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
             index=models.Index(
                 condition=models.Q(("email_status", "pending")),
                 fields=["email_queued_at"],
-                name="core_notification_email_pending",
+                name="core_notif_email_pending",
             ),
         ),
     ]

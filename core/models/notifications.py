@@ -71,7 +71,7 @@ class Notification(models.Model):
             models.Index(
                 fields=["email_queued_at"],
                 condition=Q(email_status="pending"),
-                name="core_notification_email_pending",
+                name="core_notif_email_pending",
             ),
         ]
 
