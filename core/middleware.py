@@ -30,9 +30,10 @@ class HtmxMessagesMiddleware:
     request swaps only a fragment, so that region used to keep the previous banner after
     the next action, and messages queued while answering a fragment waited for some later
     page. This appends the region, re-rendered, as an out-of-band swap to fragment
-    answers: every action (a non-GET request) replaces the old banner with its own
-    messages or none; a GET fragment only when messages are pending, so a background poll
-    never wipes a banner. Redirects keep their messages for the page they lead to.
+    answers: every action (a post, a filter change) replaces the old banner with its own
+    messages or none. Background polls (elements sending ``X-Background-Poll``) leave the
+    banner alone unless messages are pending; redirects keep their messages for the page
+    they lead to.
     """
 
     PAGE_RELOAD_HEADERS = ("HX-Redirect", "HX-Location", "HX-Refresh")
@@ -57,7 +58,7 @@ class HtmxMessagesMiddleware:
         from django.template.loader import render_to_string
 
         storage = get_messages(request)
-        if request.method in ("GET", "HEAD", "OPTIONS") and not len(storage):
+        if request.headers.get("X-Background-Poll") and not len(storage):
             return response
         region = render_to_string(
             "core/partials/messages.html", {"messages": storage, "oob": True}, request=request

@@ -165,6 +165,7 @@ def _row_reason(exc: DomainError, reference: str) -> str:
     message = exc.message.strip()
     if message.upper().startswith(reference):
         message = message[len(reference) :].lstrip(" :;,")
+    message = message.split("; allowed from")[0]  # the case page lists the moves
     return message[:1].lower() + message[1:] if message else "refused"
 
 

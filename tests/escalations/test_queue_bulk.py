@@ -140,7 +140,11 @@ def test_bulk_release_and_close_with_htmx_report_each_row_team_1(client, make_ca
 
     response = client.post(
         "/queue/bulk/",
-        {"action": "release", "reason": "rebalancing", "case": [claimed.reference, fresh.reference]},
+        {
+            "action": "release",
+            "reason": "rebalancing",
+            "case": [claimed.reference, fresh.reference],
+        },
         **HX,
     )
     html = response.content.decode()
@@ -283,9 +287,7 @@ def test_claim_button_only_where_the_viewer_may_claim_core_8(client, make_case, 
 
 
 # Flash messages show once ----------------------------------------------------------------
-def test_success_banner_shows_once_then_the_next_action_clears_it_team_1(
-    client, make_case, agent
-):
+def test_success_banner_shows_once_then_the_next_action_clears_it_team_1(client, make_case, agent):
     case = make_case()
     client = _login(client, agent)
     url = case.get_absolute_url()
@@ -309,5 +311,7 @@ def test_success_banner_shows_once_then_the_next_action_clears_it_team_1(
     assert '<div id="messages" class="messages" aria-live="polite" hx-swap-oob="true"></div>' in (
         refused.content.decode()
     )
-    # A GET fragment (filters, polls) leaves the banner alone when nothing is pending.
-    assert 'id="messages"' not in client.get("/queue/?kind=general", **HX).content.decode()
+    # A filter change is an action too; a background poll leaves the banner alone.
+    assert 'id="messages"' in client.get("/queue/?kind=general", **HX).content.decode()
+    poll = client.get("/notifications/badge/", HTTP_X_BACKGROUND_POLL="1", **HX)
+    assert poll.status_code == 200 and 'id="messages"' not in poll.content.decode()
