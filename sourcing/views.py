@@ -22,7 +22,7 @@ from .models.rules import RULE_FIELDS
 
 THRESHOLD_GROUPS = [
     (
-        "Eligibility (SRC-2)",
+        "Eligibility",
         [
             "min_jss",
             "rising_talent_bypasses_jss",
@@ -40,9 +40,9 @@ THRESHOLD_GROUPS = [
             "writing_categories",
         ],
     ),
-    ("Agencies (SRC-3)", ["agency_min_jss", "agency_max_disputes", "premium_agency_categories"]),
+    ("Agencies", ["agency_min_jss", "agency_max_disputes", "premium_agency_categories"]),
     (
-        "Larger-than-average budgets (SRC-4)",
+        "Larger-than-average budgets",
         [
             "large_budget_threshold",
             "mix_window",
@@ -160,7 +160,11 @@ def shortlist_invite(request, pk: int):
         invitations = services.shortlist_invite(
             shortlist=shortlist, freelancer_ids=ids, actor=request.user
         )
-        notice = f"Invited {len(invitations)} freelancer(s) to job {shortlist.job_reference}."
+        count = len(invitations)
+        notice = (
+            f"Invited {count} freelancer{'' if count == 1 else 's'} "
+            f"to job {shortlist.job_reference}."
+        )
     except DomainError as exc:
         error = exc.message
     if request.htmx:
@@ -198,13 +202,13 @@ def shortlist_explain(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def thresholds(request):
     if not is_lead(request.user):
-        raise PermissionDenied
+        raise PermissionDenied("The sourcing thresholds are for team leads and admins.")
     current = selectors.current_rules()
     can_edit = is_admin(request.user)
     form = ThresholdsForm(request.POST or None, instance=current)
     if request.method == "POST":
         if not can_edit:
-            raise PermissionDenied
+            raise PermissionDenied("Only admins can change the sourcing thresholds.")
         if form.is_valid():
             values = {name: form.cleaned_data[name] for name in RULE_FIELDS}
             try:
@@ -256,7 +260,7 @@ def thresholds(request):
 @require_http_methods(["GET", "POST"])
 def import_page(request):
     if not is_lead(request.user):
-        raise PermissionDenied
+        raise PermissionDenied("Importing talent-pool data is for team leads and admins.")
     form = ImportForm(request.POST or None, request.FILES or None)
     job = None
     if request.method == "POST" and form.is_valid():
@@ -284,7 +288,7 @@ def import_page(request):
 @require_GET
 def import_job_status(request, pk: int):
     if not is_lead(request.user):
-        raise PermissionDenied
+        raise PermissionDenied("Importing talent-pool data is for team leads and admins.")
     job = get_object_or_404(ImportJob, pk=pk)
     return render(request, "sourcing/partials/import_job.html", {"job": job})
 

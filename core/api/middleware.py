@@ -13,7 +13,9 @@
 
 ``bad_request``/``permission_denied``/``page_not_found``/``server_error`` are the
 ``handler400``... of ``config/urls.py`` and ``csrf_failure`` is ``CSRF_FAILURE_VIEW``:
-JSON under ``/api/``, Django's own pages elsewhere. ``RequestDataTooBig`` and
+JSON under ``/api/``, the app's pages elsewhere (``templates/403.html``, ``404.html``,
+``500.html`` in the site layout; every page refusal is ``raise PermissionDenied(message)``
+and shows that message). ``RequestDataTooBig`` and
 ``TooManyFieldsSent`` are 413 under ``/api/``.
 """
 
@@ -140,8 +142,23 @@ def bad_request(request, exception=None):
 
 def permission_denied(request, exception=None):
     if not is_api(request):
-        return defaults.permission_denied(request, exception)
+        return forbidden_page(request, _denial_message(exception))
     return json_error(403)
+
+
+def forbidden_page(request, message: str = "", status: int = 403):
+    """The one "not allowed" page (templates/403.html) with a sentence for people."""
+    from django.shortcuts import render
+
+    return render(request, "403.html", {"message": message}, status=status)
+
+
+def _denial_message(exception) -> str:
+    """The message a view gave ``PermissionDenied``; nothing for Django's own bare ones."""
+    if exception is None or not exception.args:
+        return ""
+    text = str(exception.args[0]) if isinstance(exception.args[0], str) else ""
+    return text if text and text != "403 Forbidden" else ""
 
 
 def page_not_found(request, exception=None):
@@ -158,7 +175,13 @@ def server_error(request):
 
 def csrf_failure(request, reason=""):
     if not is_api(request):
-        return django_csrf_failure(request, reason)
+        if settings.DEBUG:
+            return django_csrf_failure(request, reason)
+        return forbidden_page(
+            request,
+            "This form was open too long or your session changed. Go back, reload the page "
+            "and try again.",
+        )
     return json_error(
         403,
         code="csrf_failed",

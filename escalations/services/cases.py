@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -152,6 +152,14 @@ def _checklist_create(case: Case) -> None:
 
 
 @transaction.atomic
+def _field_words(name: str) -> str:
+    """A case field as people call it (its verbose name), for timeline text."""
+    try:
+        return str(Case._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:
+        return name.replace("_", " ")
+
+
 def case_create(
     *,
     actor,
@@ -271,7 +279,7 @@ def case_update(*, case: Case, actor, reason: str = "", tags=None, **changes) ->
             case=case,
             kind=EventKind.UPDATED,
             actor=actor,
-            body=f"Changed {', '.join(changed)}.",
+            body=f"Changed {', '.join(_field_words(k) for k in changed)}.",
             data={"changes": {k: [before[k], after[k]] for k in changed}},
         )
         audit_record(

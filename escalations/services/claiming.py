@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from core.access import is_service, works_in_team
 from core.errors import Conflict, Forbidden, IllegalTransition, InvalidInput, NotFound
+from core.formatting import display_name
 from core.notifications import chat_announce, notify
 from core.services import audit_record, snapshot
 
@@ -120,14 +121,14 @@ def case_assign(*, case: Case, assignee, lead, reason: str = "") -> Case:
     case.save(update_fields=["assignee", "status", "claimed_at", "updated_at"])
     if assignee is not None:
         case_ensure_team(case=case, user=assignee)
-    to_name = assignee.username if assignee else "nobody"
+    to_name = display_name(assignee) if assignee else "nobody"
     event_record(
         case=case,
         kind=EventKind.ASSIGNED,
         actor=lead,
         at=now,
         body=f"Assigned to {to_name}"
-        + (f" (was {previous.username})" if previous else "")
+        + (f" (was {display_name(previous)})" if previous else "")
         + (f": {reason}" if reason else "."),
         data={"from": previous.pk if previous else None, "to": assignee.pk if assignee else None},
     )
@@ -144,7 +145,7 @@ def case_assign(*, case: Case, assignee, lead, reason: str = "") -> Case:
             recipients=[assignee],
             kind="case_assigned",
             title=f"{case.reference} assigned to you",
-            body=f"{lead.username} assigned you {case.reference}: {case.title}",
+            body=f"{display_name(lead)} assigned you {case.reference}: {case.title}",
             url=case.get_absolute_url(),
             target=case,
         )

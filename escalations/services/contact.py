@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from core.access import can_decide_for, deny
 from core.errors import Conflict, Forbidden, InvalidInput
+from core.formatting import display_name
 from core.models import User
 from core.notifications import notify
 from core.services import audit_record, snapshot
@@ -102,7 +103,8 @@ def contact_request_decide(
         case=request.case,
         kind=EventKind.CONTACT_REQUEST,
         actor=lead,
-        body=f"Contact-info request {request.status} by {lead.username}: {reason}",
+        body=f"Contact-info request {request.get_status_display().lower()} by "
+        f"{display_name(lead)}: {reason}",
         data={"request": request.pk, "status": request.status},
     )
     audit_record(
@@ -116,7 +118,8 @@ def contact_request_decide(
     notify(
         recipients=[request.requested_by],
         kind="contact_request_decided",
-        title=f"Contact-info request on {request.case.reference} {request.status}",
+        title=f"Contact-info request on {request.case.reference} "
+        f"{request.get_status_display().lower()}",
         body=reason,
         url=request.case.get_absolute_url(),
         target=request.case,

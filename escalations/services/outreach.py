@@ -26,6 +26,13 @@ from ..models import (
 from ._common import event_record, require_can_work
 from .cases import case_create
 
+NCO_CRITERION_WORDS = {
+    "job_post_value": "job post value",
+    "web_presence": "web presence",
+    "segment": "segment",
+    "long_term_or_multiple": "long-term or several hires",
+}
+
 
 @dataclass(frozen=True)
 class NcoScore:
@@ -157,12 +164,12 @@ def nco_intake(
         criteria_met=score.met,
         routed_as_general=routed_general,
     )
-    held = ", ".join(assessment.criteria_held) or "none"
+    held = ", ".join(NCO_CRITERION_WORDS.get(k, k) for k in assessment.criteria_held) or "none"
     event_record(
         case=case,
         kind=EventKind.UPDATED,
         actor=reporter,
-        body=f"NCO intake: {score.met}/4 criteria held ({held})"
+        body=f"Outreach intake: {score.met} of 4 criteria held ({held})"
         + ("; routed as a general case." if routed_general else "."),
         data={"nco": assessment.criteria, "routed_as_general": routed_general},
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Q
 from django.utils import timezone
 
+from core.formatting import utc_stamp
 from core.models import SlaClock
 from core.sla import (
     clock_acknowledge_breach,
@@ -91,7 +92,7 @@ def _start(*, case: Case, policy: SlaPolicy, started_at, actor) -> SlaClock:
         kind=EventKind.SLA,
         actor=actor,
         body=f"{policy.get_metric_display()} clock started ({policy.name}), "
-        f"due {clock.due_at:%Y-%m-%d %H:%M} UTC.",
+        f"due {utc_stamp(clock.due_at)}.",
         data={"clock": clock.pk, "policy": policy.pk, "metric": policy.metric, "action": "started"},
     )
     return clock
@@ -157,6 +158,13 @@ def case_first_response_meet(*, case: Case, actor=None, reason: str = "") -> int
     return case_clocks_meet(case=case, actor=actor, metrics=[Metric.FIRST_RESPONSE], reason=reason)
 
 
+def _metric_label(metric: str) -> str:
+    try:
+        return str(Metric(metric).label)
+    except ValueError:
+        return metric.replace("_", " ")
+
+
 def case_breach_acknowledge(*, clock: SlaClock, lead, reason: str) -> SlaClock:
     """ESC-8: a lead acknowledges a breach; also noted on the case's timeline."""
     clock = clock_acknowledge_breach(clock=clock, lead=lead, reason=reason)
@@ -167,7 +175,8 @@ def case_breach_acknowledge(*, clock: SlaClock, lead, reason: str) -> SlaClock:
             case=case,
             kind=EventKind.SLA,
             actor=lead,
-            body=f"Breach of the {clock.metric} clock acknowledged: {reason}",
+            body=f"Breach of the {_metric_label(clock.metric).lower()} clock acknowledged: "
+            f"{reason}",
             data={"clock": clock.pk, "metric": clock.metric, "action": "acknowledged"},
         )
     return clock

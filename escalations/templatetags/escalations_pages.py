@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
+from core.formatting import localize_stamps
 from escalations.models import EventKind, Status
 
 register = template.Library()
@@ -149,7 +150,7 @@ def _plain(text: str) -> str:
 @register.filter
 def timeline_body(event) -> str:
     """A timeline entry's text with its line breaks kept."""
-    body = event.body or ""
+    body = localize_stamps(event.body or "")
     if event.kind == EventKind.REPLY and (event.data or {}).get("macro"):
         return mark_safe(linebreaksbr(_plain(body)))
     return mark_safe(linebreaksbr(escape(body)))

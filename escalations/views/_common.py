@@ -6,9 +6,9 @@ import datetime as dt
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import render
 from django.utils import timezone
 
 from core.errors import NotFound
@@ -29,18 +29,13 @@ def case_or_404(reference: str, user, queryset=None):
 
 
 def lead_required(view):
-    """Leads and admins only; everyone else gets the 403 page."""
+    """Leads and admins only; everyone else gets the 403 page (templates/403.html)."""
 
     @login_required
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         if not request.user.is_lead:
-            return render(
-                request,
-                "escalations/forbidden.html",
-                {"message": "The breach review is for team leads and admins."},
-                status=403,
-            )
+            raise PermissionDenied("The breach review is for team leads and admins.")
         return view(request, *args, **kwargs)
 
     return wrapped

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from core.errors import DomainError, Forbidden, InvalidInput
+from core.formatting import display_name
 
 from .. import services
 from ..access import (
@@ -304,7 +305,7 @@ def case_assign(request, reference):
         )
     except DomainError as exc:
         return _refused(request, case, "header", exc, form_name="assign", form=form)
-    who = assignee.username if assignee else "nobody"
+    who = display_name(assignee) if assignee else "nobody"
     return _respond(request, case, "header", success=f"{case.reference} assigned to {who}.")
 
 

@@ -191,7 +191,7 @@ def queue_bulk(request):
         if is_partial(request):
             messages.error(request, message)
             return HttpResponse(status=403, headers={"HX-Reswap": "none"})
-        return render(request, "escalations/forbidden.html", {"message": message}, status=403)
+        return render(request, "403.html", {"message": message}, status=403)
     form = QueueBulkForm(request.POST, user=user)
     valid = form.is_valid()
     params = _filter_params(form.cleaned_data.get("query", ""))
