@@ -40,6 +40,7 @@ from .serializers import (
     InvitationSerializer,
     InviteConflictSerializer,
     InviteSerializer,
+    NearMissSerializer,
     ShortlistListSerializer,
     ShortlistSerializer,
     SourcingRulesSerializer,
@@ -252,6 +253,24 @@ class ShortlistViewSet(
             shortlist=shortlist, freelancer_ref=request.query_params.get("freelancer")
         )
         return Response(ExplainSerializer(body).data)
+
+    @extend_schema(
+        summary="The excluded candidates who failed the fewest rules, and which (SRC-5)",
+        parameters=[
+            OpenApiParameter(
+                "limit", int, required=False, description="How many (1-50, default 5)."
+            )
+        ],
+        responses={200: NearMissSerializer(many=True)},
+    )
+    @action(detail=True, methods=["get"], url_path="near-misses", pagination_class=None)
+    def near_misses(self, request, pk=None):
+        shortlist = self.get_object()
+        raw = request.query_params.get("limit") or str(selectors.NEAREST_MISSES)
+        if not (raw.isascii() and raw.isdigit() and 1 <= int(raw) <= 50):
+            raise InvalidInput("limit: a whole number from 1 to 50.", field="limit")
+        misses = selectors.shortlist_nearest_misses(shortlist, limit=int(raw))
+        return Response(NearMissSerializer(misses, many=True).data)
 
 
 @extend_schema_view(

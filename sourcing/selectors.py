@@ -31,7 +31,8 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Least
 
-from .eligibility import RULE_IDS, JobCriteria, RuleSet
+from .access import shortlists_visible_to
+from .eligibility import RULE_IDS, JobCriteria, RuleSet, explain_rule
 from .models import (
     Agency,
     Category,
@@ -539,3 +540,79 @@ def invited_freelancer_ids(job_reference: str, freelancer_ids) -> set[int]:
 
 def import_jobs_recent(limit: int = 10) -> QuerySet[ImportJob]:
     return ImportJob.objects.select_related("created_by").order_by("-created_at", "-id")[:limit]
+
+
+# Nearest misses (SRC-5) and shortlists of a case --------------------------------------------
+NEAREST_MISSES = 5
+
+
+def shortlist_nearest_misses(shortlist: Shortlist, *, limit: int = NEAREST_MISSES) -> list[dict]:
+    """The excluded candidates who failed the fewest rules of ``shortlist`` (SRC-5).
+
+    Re-evaluated with the shortlist's saved rule values, criteria and instant. The search
+    runs over the freelancers who pass at least one of the job's set rules (a recent job
+    with its skills, a job in its category, one of its skills or keywords): someone with
+    none of those is not a near miss, and the sets keep the scan off the whole pool (they
+    are index range scans; see ``rule_sets``). Two queries: the ranked ids (fewest failed
+    rules, then score, then id), then the observed values of those few for the words.
+    """
+    rules = RuleSet.from_values(shortlist.rules_snapshot)
+    criteria = JobCriteria.from_snapshot(shortlist.criteria)
+    as_of = shortlist.as_of
+    job = resolve_job(criteria)
+    by_rule = rule_sets(criteria, rules, job, as_of)
+    conditions = rule_conditions(criteria, rules, job, as_of, sets=by_rule)
+    checked = [rule for rule in RULE_IDS if conditions[rule] is not True]
+    sets = list(by_rule.values())
+    domain = sets[0].union(*sets[1:]) if len(sets) > 1 else sets[0]
+    failed = sum(
+        (Case(When(conditions[rule], then=Value(0)), default=Value(1)) for rule in checked),
+        Value(0),
+    )
+    skill_matches = _count(FreelancerSkill.objects.filter(skill_id__in=job.skill_ids))
+    ranked = list(
+        Freelancer.objects.filter(InIdSet(F("pk"), domain))
+        .exclude(pk__in=shortlist.entries.values("freelancer_id"))
+        .annotate(failed_count=failed)
+        .filter(failed_count__gte=1)
+        .annotate(skill_matches=skill_matches)
+        .annotate(score=_score(rules, F("skill_matches")))
+        .order_by("failed_count", "-score", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    if not ranked:
+        return []
+    rows = {
+        row["pk"]: row
+        for row in evaluated_pool(criteria, rules, as_of, job=job)
+        .filter(pk__in=ranked)
+        .values(*CANDIDATE_FIELDS)
+    }
+    misses = []
+    for pk in ranked:
+        row = rows[pk]
+        results = [
+            explain_rule(rule, row[f"ok_{rule}"], row, rules, criteria, as_of) for rule in RULE_IDS
+        ]
+        failed_rules = [r for r in results if not r["passed"]]
+        misses.append(
+            {
+                "freelancer": {
+                    "id": pk,
+                    "external_id": row["external_id"],
+                    "name": row["name"],
+                },
+                "score": row["score"],
+                "failed_count": len(failed_rules),
+                "failed_rules": failed_rules,
+            }
+        )
+    return misses
+
+
+def shortlists_for_case(reference: str, user) -> QuerySet[Shortlist]:
+    """The shortlists made for case ``reference`` that ``user`` may see (newest first)."""
+    reference = (reference or "").strip()
+    if not reference:
+        return Shortlist.objects.none()
+    return shortlists_visible_to(user, shortlist_list()).filter(case_reference=reference)

@@ -352,6 +352,15 @@ class ExplainSerializer(serializers.Serializer):
     moves = MoveSerializer(many=True)
 
 
+class NearMissSerializer(serializers.Serializer):
+    """An excluded candidate who failed few rules (SRC-5): which, in words."""
+
+    freelancer = ExplainFreelancerSerializer()
+    score = serializers.IntegerField()
+    failed_count = serializers.IntegerField()
+    failed_rules = RuleResultSerializer(many=True)
+
+
 # Thresholds ---------------------------------------------------------------------------------
 ENGLISH_HELP = "1 basic, 2 conversational, 3 fluent, 4 native"
 

@@ -6,9 +6,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.access import scoped
 from core.errors import DomainError
 from core.models import AuditEvent
 from core.permissions import is_admin, is_lead
@@ -17,7 +18,7 @@ from . import selectors, services
 from .access import can_act_on_shortlist, shortlists_visible_to
 from .eligibility import RULE_LABELS
 from .forms import CriteriaForm, ImportForm, ThresholdsForm
-from .models import ImportJob, Shortlist, SourcingRules
+from .models import Freelancer, ImportJob, Shortlist, SourcingRules
 from .models.rules import RULE_FIELDS
 
 THRESHOLD_GROUPS = [
@@ -75,6 +76,23 @@ def _shortlist_context(shortlist: Shortlist, *, user, **extra) -> dict:
     top = max([shortlist.pool_count, 1])
     for step in funnel:
         step["percent"] = round(step["remaining"] * 100 / top, 1)
+    near_misses = selectors.shortlist_nearest_misses(shortlist)
+    # A real id to show as the example: the nearest miss's, else anyone's in the pool.
+    example_id = (
+        near_misses[0]["freelancer"]["external_id"]
+        if near_misses
+        else (entries[0].snapshot.get("external_id") if entries else None)
+        or Freelancer.objects.order_by("pk").values_list("external_id", flat=True).first()
+    )
+    # The case reference links to the case only for a viewer who may see that case.
+    case_url = None
+    if shortlist.case_reference and (
+        scoped("case_references", user).filter(reference=shortlist.case_reference).exists()
+    ):
+        try:  # by URL name: sourcing does not import the escalations app
+            case_url = reverse("escalations:case-detail", args=[shortlist.case_reference])
+        except NoReverseMatch:
+            case_url = None
     return {
         "shortlist": shortlist,
         "entries": entries,
@@ -82,6 +100,9 @@ def _shortlist_context(shortlist: Shortlist, *, user, **extra) -> dict:
         "can_invite": can_invite,
         "invitable": sum(not entry.invited for entry in entries) if can_invite else 0,
         "funnel": funnel,
+        "near_misses": near_misses,
+        "example_id": example_id or "",
+        "case_url": case_url,
         **extra,
     }
 

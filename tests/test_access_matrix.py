@@ -227,6 +227,7 @@ EXPECTATIONS = {
     "POST /api/v1/sourcing/shortlists/": any_staff(),
     "GET /api/v1/sourcing/shortlists/{id}/": view_case(scope="sourcing:read"),
     "GET /api/v1/sourcing/shortlists/{id}/explain/": view_case(scope="sourcing:read"),
+    "GET /api/v1/sourcing/shortlists/{id}/near-misses/": view_case(scope="sourcing:read"),
     "POST /api/v1/sourcing/shortlists/{id}/invite/": view_case(service_scoped=DENY),
     # Inbound ticket webhook (API-2): no credential but its signature; unsigned is 401 ---
     "POST /api/v1/webhooks/tickets/": everyone(AUTH),

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from core.errors import DomainError, Forbidden, InvalidInput
 from core.formatting import display_name
+from sourcing.selectors import shortlists_for_case
 
 from .. import services
 from ..access import (
@@ -154,6 +155,8 @@ def case_context(request, case, *, forms=None, errors=None, preview=None, panel_
         "errors": errors or {},
         "preview": preview,
         "panel_error": panel_error,
+        # Sourcing shortlists made for this case, as the viewer may see them.
+        "shortlists": list(shortlists_for_case(case.reference, user)[:10]),
     }
 
 

@@ -105,7 +105,7 @@ def job_criteria_build(
     if size not in (None, "") and not (1 <= int(size) <= MAX_SHORTLIST_SIZE):
         raise InvalidInput(f"Size must be between 1 and {MAX_SHORTLIST_SIZE}.", field="size")
     job_reference = (job_reference or "").strip()
-    case_reference = (case_reference or "").strip()
+    case_reference = (case_reference or "").strip().upper()  # ESC-000123, as cases have it
     if len(job_reference) > 100 or len(case_reference) > 100:
         raise InvalidInput("References are at most 100 characters.", field="job_reference")
     return JobCriteria(
