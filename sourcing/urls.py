@@ -13,6 +13,7 @@ urlpatterns = [
     path("shortlists/<int:pk>/explain/", views.shortlist_explain, name="explain"),
     path("thresholds/", views.thresholds, name="thresholds"),
     path("import/", views.import_page, name="import"),
+    path("import/recent/", views.import_recent, name="import-recent"),
     path("import/<int:pk>/status/", views.import_job_status, name="import-status"),
     path("import/template/<str:kind>.csv", views.csv_template, name="csv-template"),
 ]

@@ -296,13 +296,36 @@ def import_page(request):
         else:
             return redirect(f"{reverse('sourcing:import')}?job={job.pk}")
     job_id = request.GET.get("job")
-    if job_id and job_id.isascii() and job_id.isdigit():
+    if job_id and job_id.isascii() and job_id.isdigit() and len(job_id) < 19:
         job = ImportJob.objects.filter(pk=int(job_id)).first()
     return render(
         request,
         "sourcing/import.html",
-        {"form": form, "job": job, "recent": selectors.import_jobs_recent()},
+        {"form": form, "job": job, **_recent_imports(job)},
     )
+
+
+def _recent_imports(job=None) -> dict:
+    """The latest imports, newest first; the list polls itself while any is unfinished."""
+    recent = list(selectors.import_jobs_recent())
+    return {
+        "recent": recent,
+        "recent_running": any(not r.is_finished for r in recent),
+        "current_job_id": job.pk if job is not None else None,
+    }
+
+
+@login_required
+@require_GET
+def import_recent(request):
+    """The recent-imports card alone (htmx polls it while a job is queued or running)."""
+    if not is_lead(request.user):
+        raise PermissionDenied("Importing talent-pool data is for team leads and admins.")
+    job_id = request.GET.get("job", "")
+    job = None
+    if job_id.isascii() and job_id.isdigit() and len(job_id) < 19:
+        job = ImportJob.objects.filter(pk=int(job_id)).first()
+    return render(request, "sourcing/partials/import_recent.html", _recent_imports(job))
 
 
 @login_required

@@ -278,6 +278,7 @@ EXPECTATIONS = {
     "GET /sourcing/import/": lead_only(),
     "POST /sourcing/import/": lead_only(),
     "GET /sourcing/import/{pk}/status/": lead_only(),
+    "GET /sourcing/import/recent/": lead_only(),
     "GET /sourcing/import/template/{kind}.csv": any_staff(),
 }
 

@@ -390,7 +390,7 @@ def csv_template(kind: str) -> str:
             "FL-1001",
             "Ana Souza",
             "Product designer",
-            "AG-100",
+            "",  # an agency's external id, once that agency is imported (agencies.csv)
             96,
             "top_rated_plus",
             "fluent",
@@ -437,6 +437,23 @@ def csv_rows(text: str, kind: str) -> tuple[list[dict], list[int]]:
     reader.fieldnames = header
     missing = [c for c in ("external_id", "name") if c not in header]
     unknown = [h for h in header if h not in columns]
+    other_kind, other_columns = (
+        ("freelancers", FREELANCER_CSV_COLUMNS)
+        if kind == ImportJob.Kind.AGENCIES
+        else ("agencies", AGENCY_CSV_COLUMNS)
+    )
+    if unknown and not missing and all(h in other_columns for h in header):
+        raise ImportRejected(
+            [
+                {
+                    "row": 1,
+                    "field": "header",
+                    "message": f"These are the columns of {other_kind}.csv: upload it again "
+                    f"with “{other_kind.capitalize()}” as the kind.",
+                }
+            ],
+            0,
+        )
     if missing or unknown:
         problems = []
         if missing:

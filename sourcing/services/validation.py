@@ -265,7 +265,12 @@ def validate_freelancer_row(raw, row, errors: RowErrors, lookups: Lookups, now) 
     if agency:
         clean["agency_id"] = lookups.agencies.get(agency)
         if clean["agency_id"] is None:
-            errors.add(row, "agency", f"Unknown agency {agency!r}; import the agency first.")
+            errors.add(
+                row,
+                "agency",
+                f"Unknown agency {agency!r}: import the agencies file (agencies.csv) first, "
+                "or leave the cell blank for an independent freelancer.",
+            )
     flags = dict.fromkeys(set(BADGES.values()), False)
     badges = raw.get("badges") or []
     if isinstance(badges, str):

@@ -256,8 +256,90 @@ def test_csv_templates_download_and_import_cleanly_src_1(
         "succeeded",
         "succeeded",
     ]
-    assert Freelancer.objects.get(external_id="FL-1001").agency.name == "Northwind Studio"
+    assert Freelancer.objects.get(external_id="FL-1001").agency is None  # independents
     assert csv_template("agencies").splitlines()[0].startswith("external_id,name,jss")
+
+
+@pytest.mark.parametrize("order", [("freelancers", "agencies"), ("agencies", "freelancers")])
+def test_each_csv_template_imports_unchanged_on_its_own_src_1(
+    client, lead, django_capture_on_commit_callbacks, order
+):
+    """A template downloaded from the page and uploaded unchanged imports, whichever comes
+    first: the freelancers template does not depend on an agency that is not in it."""
+    client.force_login(lead)
+    page = client.get("/sourcing/import/").content.decode()
+    assert "import agencies first" in page
+    for kind in order:
+        template = client.get(f"/sourcing/import/template/{kind}.csv").content
+        with django_capture_on_commit_callbacks(execute=True):
+            response = upload(client, template, kind=kind, name=f"{kind}-template.csv")
+        job = ImportJob.objects.order_by("-pk").first()
+        assert response.status_code == 302
+        assert (job.kind, job.status, job.errors) == (kind, "succeeded", []), job.errors
+    assert Freelancer.objects.filter(external_id__in=["FL-1001", "FL-1002"]).count() == 2
+    # Then a freelancer names an imported agency by its external id.
+    content = to_csv([row("FL-2001")]).decode().replace("external_id,", "agency,external_id,", 1)
+    lines = content.splitlines()
+    lines[1] = "AG-100," + lines[1]
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(client, ("\n".join(lines) + "\n").encode())
+    assert Freelancer.objects.get(external_id="FL-2001").agency.name == "Northwind Studio"
+
+
+def test_unknown_agency_says_to_import_agencies_first_src_1(
+    client, lead, django_capture_on_commit_callbacks
+):
+    client.force_login(lead)
+    content = to_csv([row("X")]).decode().replace("external_id,", "agency,external_id,", 1)
+    lines = content.splitlines()
+    lines[1] = "AG-404," + lines[1]
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(client, ("\n".join(lines) + "\n").encode())
+    job = ImportJob.objects.get()
+    assert job.status == "failed"
+    assert job.errors[0]["field"] == "agency"
+    assert "import the agencies file (agencies.csv) first" in job.errors[0]["message"]
+
+
+def test_a_template_uploaded_as_the_other_kind_says_which_kind_src_1(
+    client, lead, django_capture_on_commit_callbacks
+):
+    client.force_login(lead)
+    agencies = client.get("/sourcing/import/template/agencies.csv").content
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(client, agencies, kind="freelancers")
+    job = ImportJob.objects.get()
+    assert job.status == "failed"
+    assert "columns of agencies.csv" in job.errors[0]["message"]
+    assert "“Agencies” as the kind" in job.errors[0]["message"]
+
+
+def test_recent_imports_update_live_while_a_job_runs_src_1(client, lead):
+    """The list polls itself (htmx) while any job is queued or running, newest first, and
+    stops once all are done; a queued job reads 'Waiting for a worker', not '0 / 0'."""
+    from sourcing.services import import_job_run
+
+    client.force_login(lead)
+    upload(client, to_csv([row("A")]), name="first.csv")  # on_commit never fires here
+    upload(client, to_csv([row("B")]), name="second.csv")
+    first, second = ImportJob.objects.order_by("pk")
+    page = client.get(f"/sourcing/import/?job={second.pk}").content.decode()
+    recent = page[page.index('id="import-recent"') :]
+    assert 'hx-get="/sourcing/import/recent/?job=' in recent and "every 2s" in recent
+    assert recent.index("second.csv") < recent.index("first.csv")  # the new job on top
+    assert "Waiting for a worker" in recent and "0 / 0" not in recent
+    import_job_run(job_id=first.pk)
+    polled = client.get("/sourcing/import/recent/").content.decode()
+    assert "every 2s" in polled  # the second is still queued
+    import_job_run(job_id=second.pk)
+    done = client.get("/sourcing/import/recent/", HTTP_HX_REQUEST="true").content.decode()
+    assert "every 2s" not in done and "hx-get" not in done
+    assert done.count("1 new, 0 updated") == 2
+
+
+def test_recent_imports_are_for_leads_src_1(client, agent):
+    client.force_login(agent)
+    assert client.get("/sourcing/import/recent/").status_code == 403
 
 
 def test_import_pages_are_for_leads_src_1(client, agent):
