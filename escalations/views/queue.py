@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
@@ -220,6 +221,11 @@ def queue_bulk(request):
     context = queue_context(request, params)
     for case in context["cases"]:
         case.bulk_error = failed.get(case.reference, "")
-    context["counts"] = queue_counts(user)
-    context["summary_oob"] = True
-    return render(request, "escalations/partials/queue_table.html", context, status=status)
+    html = render_to_string("escalations/partials/queue_table.html", context, request=request)
+    # The page head's counts follow the table (one out-of-band swap).
+    html += render_to_string(
+        "escalations/partials/queue_summary.html",
+        {"counts": queue_counts(user), "oob": True},
+        request=request,
+    )
+    return HttpResponse(html, status=status)

@@ -150,6 +150,7 @@ def test_bulk_release_and_close_with_htmx_report_each_row_team_1(client, make_ca
     html = response.content.decode()
     assert response.status_code == 200 and "<html" not in html
     assert 'id="queue-table"' in html and 'id="messages" class="messages"' in html
+    assert html.count('id="queue-summary"') == 1 and "0 unassigned" not in html
     assert f"Released 1 case: {claimed.reference}." in html
     assert f"{fresh.reference}: already unassigned" in html
     assert "Not changed: already unassigned" in html  # on the row, still ticked
