@@ -5,30 +5,19 @@ the external ticket id, the contract ids and the freelancer's (or agency's) name
 ranked: an exact reference first, then an exact ticket or contract id, then text matches
 by relevance, the most recently updated first among equals.
 
-On PostgreSQL the text match is full-text search (``websearch_to_tsquery`` over an
-expression GIN index) OR a substring match on the short fields OR a fuzzy word match on
-the names (``pg_trgm``; GIN trigram indexes on ``UPPER(field)``), so a misspelt name is
-still found; the indexes are in migration 0004. Elsewhere (SQLite, development and
-tests) every word must appear in one of the fields (``icontains``). Visibility always
-goes through ``escalations.access.cases_visible_to`` (CORE-8).
+On PostgreSQL the text match is full-text search (``websearch_to_tsquery`` over a stored
+``tsvector`` column with a GIN index) OR a substring match on the short fields OR a fuzzy
+word match on the names (``pg_trgm``; GIN trigram indexes on ``UPPER(field)``), so a
+misspelt name is still found; the column and indexes are in migrations 0004 and 0005.
+Elsewhere (SQLite, development and tests) every word must appear in one of the fields
+(``icontains``). Visibility always goes through ``escalations.access.cases_visible_to`` (CORE-8).
 """
 
 from __future__ import annotations
 
 from django.db import connection
-from django.db.models import (
-    BooleanField,
-    Case,
-    ExpressionWrapper,
-    FloatField,
-    Func,
-    Q,
-    QuerySet,
-    TextField,
-    Value,
-    When,
-)
-from django.db.models.functions import Cast, Greatest, Upper
+from django.db.models import BooleanField, Case, FloatField, Q, QuerySet, Value, When
+from django.db.models.expressions import RawSQL
 
 from core.errors import InvalidInput
 
@@ -99,13 +88,16 @@ def case_search(
 
 def search_filter(qs: QuerySet[models.Case], text: str) -> QuerySet[models.Case]:
     """Narrow an already scoped queryset to ``text`` and order it by ``search_rank``."""
-    build = _postgres if connection.vendor == "postgresql" else _portable
-    condition, rank = build(text)
-    return (
-        qs.filter(condition)
-        .annotate(search_rank=rank)
-        .order_by("-search_rank", "-updated_at", "-id")
-    )
+    if connection.vendor != "postgresql":
+        condition, rank = _portable(text)
+    else:
+        condition, rank = _postgres(text)
+        # Fuzzy name matching only when nothing matches as typed: ranking thousands of
+        # rows by word similarity is what a broad query would otherwise pay for.
+        if len(text) >= MIN_FUZZY_LENGTH and not qs.filter(condition).exists():
+            condition, rank = _postgres_fuzzy(text)
+    qs = qs.filter(condition).annotate(search_rank=rank)
+    return qs.order_by("-search_rank", "-updated_at", "-id")
 
 
 def reference_in(text: str) -> str | None:
@@ -154,64 +146,47 @@ def _portable(text: str):
     return reference | identifier | words, rank
 
 
-def case_search_vector():
-    """The full-text document of a case; migration 0004 indexes this very expression."""
-    from django.contrib.postgres.search import SearchVector
-
-    return SearchVector(
-        "client_name", "client_company", "freelancer_name", config=FTS_CONFIG, weight="A"
-    ) + SearchVector("title", "client_email", config=FTS_CONFIG, weight="B")
-
-
-def upper_text(name: str):
-    """``UPPER(field::text)``: what Django's ``icontains`` compares on PostgreSQL, and so
-    the expression the trigram indexes of migration 0004 are built on."""
-    return Upper(Cast(name, TextField()))
+# PostgreSQL ------------------------------------------------------------------------------
+# The case's full-text document is a stored generated column that only PostgreSQL has
+# (migration 0005; Django's model does not know it, so it never writes it): ranking and
+# rechecking read it instead of recomputing to_tsvector() per row. The SQL below is
+# written once, not built from ORM expressions per request: compiling those cost more
+# than the query itself for exact hits (bench/bench_search.py).
+_T = '"escalations_case"'
+_TSQUERY = "websearch_to_tsquery('simple', %s)"
+_DOCUMENT_MATCH = f"{_T}.search_document @@ {_TSQUERY}"
+# UPPER(field::text): the expression of the trigram indexes (and of Django's icontains).
+_LIKE = " OR ".join(f'UPPER({_T}."{name}"::text) LIKE %s' for name in SUBSTRING_FIELDS)
+_FUZZY = " OR ".join(f'UPPER({_T}."{name}"::text) %%> %s' for name in FUZZY_FIELDS)
+_FUZZY_RANK = ", ".join(f'word_similarity(%s, UPPER({_T}."{name}"::text))' for name in FUZZY_FIELDS)
+_TEXT_RANK = f"ts_rank({_T}.search_document, {_TSQUERY})"
 
 
 def _postgres(text: str):
-    from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
-
+    """Exact identifiers, full-text and substring matches, ranked by ts_rank."""
     reference, identifier = _identifier_conditions(text)
-    query = SearchQuery(text, config=FTS_CONFIG, search_type="websearch")
-    vector = case_search_vector()
-    condition = (
-        reference
-        | identifier
-        | Q(ExpressionWrapper(_Matches(vector, query), output_field=BooleanField()))
-    )
     rank = _bonus(reference, RANK_REFERENCE) + _bonus(identifier, RANK_IDENTIFIER)
-    rank = rank + SearchRank(vector, query)
-    if len(text) >= MIN_FUZZY_LENGTH:
-        upper = text.upper()
-        for name in SUBSTRING_FIELDS:
-            condition |= Q(**{f"{name}__icontains": text})
-        for name in FUZZY_FIELDS:
-            condition |= Q(_WordSimilar(upper_text(name), Value(upper)))
-        rank = rank + Greatest(
-            *[TrigramWordSimilarity(Value(upper), upper_text(name)) for name in FUZZY_FIELDS]
+    rank = rank + RawSQL(_TEXT_RANK, [text], output_field=FloatField())
+    if len(text) < MIN_FUZZY_LENGTH:
+        matches = RawSQL(_DOCUMENT_MATCH, [text], output_field=BooleanField())
+    else:
+        pattern = f"%{connection.ops.prep_for_like_query(text.upper())}%"
+        matches = RawSQL(
+            f"({_DOCUMENT_MATCH} OR {_LIKE})",
+            [text, *[pattern] * len(SUBSTRING_FIELDS)],
+            output_field=BooleanField(),
         )
-    return condition, rank
+    return reference | identifier | Q(matches), rank
 
 
-# Operators Django has no expression for ------------------------------------------------
-class _Matches(Func):
-    """``vector @@ query`` as a boolean expression (usable in Q and filter())."""
-
-    template = "%(expressions)s"
-    arg_joiner = " @@ "
-    output_field = BooleanField()
-    conditional = True
-
-
-class _WordSimilar(Func):
-    """``field %> text``: pg_trgm's word similarity of ``text`` within ``field`` is over
-    ``pg_trgm.word_similarity_threshold`` (0.6); a GIN trigram index answers it."""
-
-    template = "%(expressions)s"
-    arg_joiner = " %%> "
-    output_field = BooleanField()
-    conditional = True
+def _postgres_fuzzy(text: str):
+    """Names a misspelt word is close to (pg_trgm word similarity), closest first."""
+    upper = text.upper()
+    matches = RawSQL(_FUZZY, [upper] * len(FUZZY_FIELDS), output_field=BooleanField())
+    rank = RawSQL(
+        f"GREATEST({_FUZZY_RANK})", [upper] * len(FUZZY_FIELDS), output_field=FloatField()
+    )
+    return Q(matches), rank
 
 
 def matched_fields(case: models.Case, text: str) -> list[str]:

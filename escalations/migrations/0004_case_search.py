@@ -3,9 +3,9 @@
 SQLite (development, tests) has no GIN indexes and searches with ``icontains``
 (escalations/search.py), so these operations do nothing there. They change no model
 state: the indexes are not in ``Case.Meta`` (Django would try to build them on SQLite).
-The expressions must stay identical to ``escalations.search.case_search_vector`` and
-``upper_text`` for the planner to use the indexes (tests/escalations/test_search_esc_9.py
-checks the plans on PostgreSQL).
+The trigram indexes are on ``UPPER(field::text)``, the expression ``escalations.search``
+compares (tests/escalations/test_search_esc_9.py checks the plans on PostgreSQL); 0005
+replaces the full-text expression index with a stored column.
 """
 
 from django.contrib.postgres.indexes import GinIndex
