@@ -143,7 +143,7 @@ def deny(user, what: str, *, target: object = None) -> None:
 class SubjectAccess:
     visible_ids: Callable[[object], QuerySet]  # user -> queryset of visible subject ids
     team_id: Callable[[int], int | None]  # subject id -> its team id
-    service_scope: str
+    service_scope: str | None
 
 
 _SUBJECTS: dict[type[Model], SubjectAccess] = {}
@@ -154,7 +154,7 @@ def register_subject(
     *,
     visible_ids: Callable[[object], QuerySet],
     team_id: Callable[[int], int | None],
-    service_scope: str,
+    service_scope: str | None,
 ) -> None:
     """Apps declare how to scope their objects, so the kernel can scope what points at them."""
     _SUBJECTS[model] = SubjectAccess(visible_ids, team_id, service_scope)
@@ -189,6 +189,22 @@ def register_scope(name: str, fn: Callable[[object], QuerySet]) -> None:
 
 def scoped(name: str, user) -> QuerySet:
     return _SCOPES[name](user)
+
+
+def register_kernel_subjects() -> None:
+    """Clocks on a person (e.g. an agent's own targets) belong to that person's team."""
+    from .models import User
+
+    def visible_users(user):
+        teams = team_ids_of(user)
+        return User.objects.filter(Q(team_id__in=teams) | Q(pk=user.pk)).values("pk")
+
+    register_subject(
+        User,
+        visible_ids=visible_users,
+        team_id=lambda pk: User.objects.filter(pk=pk).values_list("team_id", flat=True).first(),
+        service_scope=None,
+    )
 
 
 # SLA clocks ------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from . import signals
+        from .access import register_kernel_subjects
         from .defaults import ensure_default_data, register_default_data
         from .navigation import register_nav
         from .periodic import register_periodic, sync_periodic_tasks
@@ -42,3 +43,4 @@ class CoreConfig(AppConfig):
         register_default_data("core.migrations.0004_default_calendars")
         post_migrate.connect(ensure_default_data, sender=self, dispatch_uid="core.defaults")
         signals.connect()
+        register_kernel_subjects()
