@@ -1,12 +1,17 @@
 """Demo escalation cases: every kind, status and segment, clocks running, near breach, breached.
 
 Idempotent: each demo case carries an external ticket id ``DEMO-nn`` and is created once,
-through the same services users go through.
+through the same services users go through. Each step happens at its own instant in the
+past (``time_machine.travel``), so the case is opened, claimed, contacted and moved the way
+a person would have done it then: clocks start when their events happen (a first response
+at the opening, the 48-hour follow-up at the first contact attempt), and no instant is
+back-dated onto a row after the fact.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import contextmanager
 
 from django.utils import timezone
 
@@ -31,10 +36,17 @@ def _user(username):
     return User.objects.filter(username=username).first()
 
 
-def _move(case, actor, *statuses, reason="demo"):
-    for status in statuses:
-        case = case_transition(case=case, to_status=status, actor=actor, reason=reason)
-    return case
+@contextmanager
+def _at(when: dt.datetime):
+    """Run the services as if it were ``when`` (the clock stands still meanwhile)."""
+    import time_machine  # a dev dependency: seed_demo is a development command
+
+    with time_machine.travel(when, tick=False):
+        yield
+
+
+def _move(case, actor, status, reason):
+    return case_transition(case=case, to_status=status, actor=actor, reason=reason)
 
 
 def seed(out) -> list[Case]:
@@ -43,8 +55,9 @@ def seed(out) -> list[Case]:
     if not (alice and bob and reporter):
         out.write("escalations demo: demo users missing, skipped")
         return []
-    now = timezone.now()
+    now = timezone.now().replace(microsecond=0)
     ago = lambda **kw: now - dt.timedelta(**kw)  # noqa: E731
+    minutes = lambda n: dt.timedelta(minutes=n)  # noqa: E731
     made = []
 
     def once(ticket, build):
@@ -55,10 +68,16 @@ def seed(out) -> list[Case]:
         made.append(case)
         return case
 
+    def opened(when, service, **kwargs):
+        with _at(when):
+            return service(**kwargs)
+
     # 1. Enterprise prospect from social media, unclaimed: the 15-working-minute clock runs.
     once(
         "DEMO-01",
-        lambda t: nco_intake(
+        lambda t: opened(
+            ago(minutes=8),
+            nco_intake,
             reporter=reporter,
             external_ticket_id=t,
             client_name="Priya Raman",
@@ -72,13 +91,15 @@ def seed(out) -> list[Case]:
             report_url="https://social.example.com/northwind/status/1",
             reporting_team="Social Care",
             issue_summary="hiring a data engineering team on the marketplace",
-            created_at=ago(minutes=8),
         ),
     )
 
     # 2. Small-business prospect claimed by Alice, checklist under way.
     def nco_alice(t):
-        case = nco_intake(
+        start = ago(minutes=6)
+        case = opened(
+            start,
+            nco_intake,
             reporter=reporter,
             external_ticket_id=t,
             client_name="Marco Bellini",
@@ -89,11 +110,12 @@ def seed(out) -> list[Case]:
             source_channel="community",
             reporting_team="Community",
             issue_summary="your first Shopify redesign project",
-            created_at=ago(minutes=4),
         )
-        case = case_claim(case=case, agent=alice)
-        for key in ("reply_to_reporter", "enter_in_tracker"):
-            checklist_tick(item=case.checklist.get(key=key), actor=alice)
+        with _at(start + minutes(2)):
+            case = case_claim(case=case, agent=alice)
+        for n, key in enumerate(("reply_to_reporter", "enter_in_tracker"), start=3):
+            with _at(start + minutes(n)):
+                checklist_tick(item=case.checklist.get(key=key), actor=alice)
         return case
 
     once("DEMO-02", nco_alice)
@@ -101,7 +123,9 @@ def seed(out) -> list[Case]:
     # 3. Individual with a web presence only: the 2-working-hour response.
     once(
         "DEMO-03",
-        lambda t: nco_intake(
+        lambda t: opened(
+            ago(minutes=50),
+            nco_intake,
             reporter=reporter,
             external_ticket_id=t,
             client_name="Sam Okafor",
@@ -110,16 +134,18 @@ def seed(out) -> list[Case]:
             job_post_value="900",
             web_presence=True,
             issue_summary="finding a mobile developer",
-            created_at=ago(minutes=50),
         ),
     )
 
-    # 4. Meets no criterion: routed as a general case.
+    # 4. Meets no criterion: routed as a general case (and titled as one).
     once(
         "DEMO-04",
-        lambda t: nco_intake(
+        lambda t: opened(
+            ago(minutes=35),
+            nco_intake,
             reporter=reporter,
             external_ticket_id=t,
+            title="Question about posting a small logo job",
             client_name="Lee Chen",
             segment=Segment.INDIVIDUAL,
             job_post_value="150",
@@ -129,7 +155,10 @@ def seed(out) -> list[Case]:
 
     # 5. Unresponsive freelancer, Bob, first contact 40 h ago: follow-up due in 8 h (at risk).
     def ufl_bob(t):
-        case = case_create(
+        start = ago(hours=41)
+        case = opened(
+            start,
+            case_create,
             actor=bob,
             external_ticket_id=t,
             title="Freelancer silent for two weeks on API integration",
@@ -146,23 +175,30 @@ def seed(out) -> list[Case]:
             contract_type="hourly",
             contract_spend="4820.00",
             issue_summary="your freelancer not responding on the API integration",
-            created_at=ago(hours=41),
             tags=["api", "hourly"],
         )
-        case = case_claim(case=case, agent=bob)
-        case_record_contact_attempt(
-            case=case, agent=bob, channel="email", outcome="no reply", at=ago(hours=40)
-        )
-        case_record_contact_attempt(
-            case=case, agent=bob, channel="phone", outcome="voicemail", at=ago(hours=16)
-        )
-        return _move(case, bob, Status.WAITING_ON_FREELANCER)
+        with _at(start + minutes(20)):
+            case = case_claim(case=case, agent=bob)
+        with _at(ago(hours=40)):
+            case_record_contact_attempt(case=case, agent=bob, channel="email", outcome="no reply")
+        with _at(ago(hours=16)):
+            case_record_contact_attempt(case=case, agent=bob, channel="phone", outcome="voicemail")
+        with _at(ago(hours=16) + minutes(2)):
+            return _move(
+                case,
+                bob,
+                Status.WAITING_ON_FREELANCER,
+                "Voicemail left for the freelancer; waiting for a call back.",
+            )
 
     once("DEMO-05", ufl_bob)
 
     # 6. Unresponsive freelancer, Alice, waiting on the client (clocks paused), a call logged.
     def ufl_waiting(t):
-        case = case_create(
+        start = ago(hours=6)
+        case = opened(
+            start,
+            case_create,
             actor=alice,
             external_ticket_id=t,
             title="Agency stopped delivering weekly reports",
@@ -179,31 +215,43 @@ def seed(out) -> list[Case]:
             contract_type="fixed_price",
             contract_spend="2150.00",
             issue_summary="the agency no longer sending your weekly reports",
-            created_at=ago(hours=6),
         )
-        case = case_claim(case=case, agent=alice)
-        case_record_contact_attempt(case=case, agent=alice, channel="message", at=ago(hours=5))
-        call_log_create(
-            case=case,
-            agent=alice,
-            party="client",
-            outcome="connected",
-            duration_seconds=640,
-            phone_number="+1 212 555 0199",
-            answers={
-                "last_communication": "Last message 12 days ago, last payment 3 weeks ago",
-                "desired_resolution": "Delivery of the reports already paid for",
-            },
-            summary="Client will send the milestone list.",
-        )
-        note_add(case=case, author=alice, body="Agency had two similar complaints last year.")
-        return _move(case, alice, Status.WAITING_ON_CLIENT)
+        with _at(start + minutes(10)):
+            case = case_claim(case=case, agent=alice)
+        with _at(ago(hours=5)):
+            case_record_contact_attempt(case=case, agent=alice, channel="message")
+        with _at(ago(hours=4, minutes=30)):
+            call_log_create(
+                case=case,
+                agent=alice,
+                party="client",
+                outcome="connected",
+                duration_seconds=640,
+                phone_number="+1 212 555 0199",
+                answers={
+                    "last_communication": "Last message 12 days ago, last payment 3 weeks ago",
+                    "desired_resolution": "Delivery of the reports already paid for",
+                },
+                summary="Client will send the milestone list.",
+            )
+        with _at(ago(hours=4, minutes=15)):
+            note_add(case=case, author=alice, body="Agency had two similar complaints last year.")
+        with _at(ago(hours=4)):
+            return _move(
+                case,
+                alice,
+                Status.WAITING_ON_CLIENT,
+                "Waiting for the client's list of paid milestones.",
+            )
 
     once("DEMO-06", ufl_waiting)
 
     # 7. Refund request, Alice, first contact 50 h ago: the follow-up has breached.
     def refund_breached(t):
-        case = case_create(
+        start = ago(hours=52)
+        case = opened(
+            start,
+            case_create,
             actor=alice,
             external_ticket_id=t,
             title="Refund for an unfinished mobile app",
@@ -221,18 +269,26 @@ def seed(out) -> list[Case]:
             contract_type="fixed_price",
             contract_spend="12500.00",
             issue_summary="a refund for the unfinished mobile app",
-            created_at=ago(hours=52),
             tags=["refund", "mobile"],
         )
-        case = case_claim(case=case, agent=alice)
-        case_record_contact_attempt(case=case, agent=alice, channel="email", at=ago(hours=50))
-        case = _move(case, alice, Status.IN_PROGRESS)
-        contact_request_create(
-            case=case,
-            requester=alice,
-            requested_for="client",
-            reason="The client wants the agency's email for a legal notice.",
-        )
+        with _at(start + minutes(30)):
+            case = case_claim(case=case, agent=alice)
+        with _at(ago(hours=50)):
+            case_record_contact_attempt(case=case, agent=alice, channel="email")
+        with _at(ago(hours=50) + minutes(5)):
+            case = _move(
+                case,
+                alice,
+                Status.IN_PROGRESS,
+                "Reviewing the milestones and what the agency delivered.",
+            )
+        with _at(ago(hours=49)):
+            contact_request_create(
+                case=case,
+                requester=alice,
+                requested_for="client",
+                reason="The client wants the agency's email for a legal notice.",
+            )
         return case
 
     once("DEMO-07", refund_breached)
@@ -240,7 +296,9 @@ def seed(out) -> list[Case]:
     # 8. Refund request, unassigned, no phone on file: the scheduling macro is suggested.
     once(
         "DEMO-08",
-        lambda t: case_create(
+        lambda t: opened(
+            ago(minutes=25),
+            case_create,
             actor=bob,
             external_ticket_id=t,
             title="Charged twice for a translation job",
@@ -254,14 +312,15 @@ def seed(out) -> list[Case]:
             contract_spend="340.00",
             issue_summary="being charged twice for your translation job",
             source_channel="email",
-            created_at=ago(minutes=25),
         ),
     )
 
     # 9. General case opened five business days ago and never answered: breached.
     once(
         "DEMO-09",
-        lambda t: case_create(
+        lambda t: opened(
+            ago(days=7),
+            case_create,
             actor=bob,
             external_ticket_id=t,
             title="Cannot withdraw funds after identity check",
@@ -271,13 +330,15 @@ def seed(out) -> list[Case]:
             client_segment=Segment.SMALL_BUSINESS,
             issue_summary="withdrawing your funds after the identity check",
             source_channel="support_ticket",
-            created_at=ago(days=7),
         ),
     )
 
     # 10. General, Bob, resolved.
     def general_resolved(t):
-        case = case_create(
+        start = ago(hours=3)
+        case = opened(
+            start,
+            case_create,
             actor=bob,
             external_ticket_id=t,
             title="Feedback removal request",
@@ -285,16 +346,27 @@ def seed(out) -> list[Case]:
             client_email="tom@becker.example",
             client_segment=Segment.INDIVIDUAL,
             issue_summary="removing unfair feedback",
-            created_at=ago(hours=3),
         )
-        case = case_claim(case=case, agent=bob)
-        return _move(case, bob, Status.IN_PROGRESS, Status.RESOLVED)
+        with _at(start + minutes(10)):
+            case = case_claim(case=case, agent=bob)
+        with _at(start + minutes(15)):
+            case = _move(case, bob, Status.IN_PROGRESS, "Checking the feedback against the policy.")
+        with _at(ago(hours=1)):
+            return _move(
+                case,
+                bob,
+                Status.RESOLVED,
+                "The feedback broke the policy and was removed; client informed.",
+            )
 
     once("DEMO-10", general_resolved)
 
     # 11. Mid-market prospect handed off to Talent Solutions by Bob.
     def nco_handoff(t):
-        case = nco_intake(
+        start = ago(hours=26)
+        case = opened(
+            start,
+            nco_intake,
             reporter=reporter,
             external_ticket_id=t,
             client_name="Fatima Noor",
@@ -305,16 +377,29 @@ def seed(out) -> list[Case]:
             web_presence=True,
             long_term_or_multiple=True,
             issue_summary="building a telehealth engineering team",
-            created_at=ago(hours=26),
         )
-        case = case_claim(case=case, agent=bob)
-        return _move(case, bob, Status.IN_PROGRESS, Status.HANDED_OFF)
+        with _at(start + minutes(5)):
+            case = case_claim(case=case, agent=bob)
+        with _at(start + minutes(20)):
+            case = _move(
+                case, bob, Status.IN_PROGRESS, "Called the client to scope the team they need."
+            )
+        with _at(ago(hours=24)):
+            return _move(
+                case,
+                bob,
+                Status.HANDED_OFF,
+                "A multi-hire team plan: Talent Solutions takes it from here.",
+            )
 
     once("DEMO-11", nco_handoff)
 
     # 12. General, closed after resolution.
     def general_closed(t):
-        case = case_create(
+        start = ago(days=2)
+        case = opened(
+            start,
+            case_create,
             actor=alice,
             external_ticket_id=t,
             title="Question about contract end date",
@@ -322,10 +407,18 @@ def seed(out) -> list[Case]:
             client_email="noah@smith.example",
             client_segment=Segment.INDIVIDUAL,
             issue_summary="your contract's end date",
-            created_at=ago(days=2),
         )
-        case = case_claim(case=case, agent=alice)
-        return _move(case, alice, Status.RESOLVED, Status.CLOSED)
+        with _at(start + minutes(15)):
+            case = case_claim(case=case, agent=alice)
+        with _at(start + minutes(40)):
+            case = _move(
+                case,
+                alice,
+                Status.RESOLVED,
+                "Explained how the end date follows the last milestone.",
+            )
+        with _at(ago(days=1)):
+            return _move(case, alice, Status.CLOSED, "The client confirmed; nothing left to do.")
 
     once("DEMO-12", general_closed)
 

@@ -11,6 +11,9 @@ import random
 
 from django.utils import timezone
 
+from core.access import scoped
+from core.models import User
+
 from .models import Shortlist
 from .services import agencies_import, freelancers_import, job_criteria_build, shortlist_create
 
@@ -176,21 +179,40 @@ def demo_rows(today: dt.date, count: int = 60) -> list[dict]:
     return rows
 
 
+DEMO_JOB = "JOB-48213"  # the demo client's job post the shortlist invites to
+
+
+def _demo_case_reference(lead) -> str:
+    """The Bellini Design Studio outreach case (escalations' demo ticket DEMO-02), found
+    through the kernel's scope of case references (sourcing does not import escalations)."""
+    if lead is None:
+        return ""
+    try:
+        references = scoped("case_references", lead)
+    except KeyError:  # the escalations app is not installed
+        return ""
+    return (
+        references.filter(external_ticket_id="DEMO-02").values_list("reference", flat=True).first()
+        or ""
+    )
+
+
 def seed(out):
     today = timezone.now().date()
     agencies_import(rows=[dict(a) for a in AGENCIES])
     job = freelancers_import(rows=demo_rows(today))
-    if not Shortlist.objects.filter(job_reference="JOB-DEMO-1").exists():
+    if not Shortlist.objects.filter(job_reference__in=[DEMO_JOB, "JOB-DEMO-1"]).exists():
+        lead = User.objects.filter(username="lead").first()
         criteria = job_criteria_build(
-            title="Checkout redesign for a SaaS client",
+            title="Shopify checkout redesign for Bellini Design Studio",
             category="Design",
             subcategory="UX/UI Design",
             skills=["figma", "ux design", "prototyping"],
             budget="8000",
-            job_reference="JOB-DEMO-1",
-            case_reference="ESC-DEMO-1",
+            job_reference=DEMO_JOB,
+            case_reference=_demo_case_reference(lead),
         )
-        shortlist_create(actor=None, criteria=criteria)
+        shortlist_create(actor=lead, criteria=criteria)
     out.write(
         f"sourcing: {len(AGENCIES)} agencies, {job.total_rows} freelancers "
         f"({job.created_count} new, {job.updated_count} refreshed)\n"

@@ -129,7 +129,9 @@ def nco_intake(
     who = client_company or client_name
     case = case_create(
         actor=reporter,
-        title=title or f"Possible new client: {who}",
+        # A routed-general intake is not titled as outreach: the title says what it is.
+        title=title
+        or (f"Client enquiry: {who}" if routed_general else f"Possible new client: {who}"),
         kind=Kind.GENERAL if routed_general else Kind.NEW_CLIENT_OUTREACH,
         priority=priority,
         client_name=client_name,
