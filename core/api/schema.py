@@ -4,7 +4,8 @@
 responses of ``core.api.errors`` (one body shape, the ``Error`` component), added from what
 the operation is rather than listed by hand in each view:
 
-- 400 when it takes a request body or query parameters (validation, malformed JSON);
+- 400 when it takes a request body, query parameters or a path parameter (validation,
+  malformed JSON, control characters in the path);
 - 401 and 403 when it needs an authenticated caller (no credentials; role or object
   permission refused);
 - 404 when its path has a parameter (unknown case, id, slug ...) or it is paginated (a
@@ -80,7 +81,7 @@ def standard_error_codes(
     authenticated: bool,
 ) -> list[str]:
     codes = []
-    if has_body or has_query:
+    if has_body or has_query or has_path_params:
         codes.append("400")
     if authenticated:
         codes += ["401", "403"]
