@@ -444,7 +444,7 @@ def rerank(items: list[RankItem], plan: RerankPlan) -> tuple[list[RankItem], lis
     if plan.premium_first:
         for position, item in enumerate(remaining, start=1):
             if item.premium_agency and position < base_rank[item.id]:
-                reasons[item.id] = "Premium agency listed first in this category (SRC-3)"
+                reasons[item.id] = "Premium agency listed first in this category"
 
     if plan.spread or plan.mix:
         window = min(plan.window, len(remaining))
@@ -479,14 +479,14 @@ def rerank(items: list[RankItem], plan: RerankPlan) -> tuple[list[RankItem], lis
                         else wanted[0]
                     )
                     kind = "Top Rated" if missing_tr and pick.top_rated else "Rising Talent"
-                    why = f"{kind} mix for a larger budget (SRC-4)"
+                    why = f"{kind} mix for a larger budget"
             if pick is None and plan.spread:
                 pick = next((i for i in pool if regions[i.region] < plan.max_per_region), None)
                 if pick is not None and pick is not pool[0]:
                     region = pool[0].region.replace("_", " ").title()
                     why = (
                         f"Geography spread: {region} already has "
-                        f"{plan.max_per_region} of the top {window} (SRC-4)"
+                        f"{plan.max_per_region} of the top {window}"
                     )
             if pick is None:
                 pick = pool[0]

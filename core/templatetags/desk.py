@@ -9,6 +9,8 @@ viewer's zone, which ``core.middleware.UserTimezoneMiddleware`` activates),
 
 from __future__ import annotations
 
+import re
+
 from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -46,6 +48,18 @@ def money_whole(value) -> str:
 @register.filter
 def local_stamps(value) -> str:
     return formatting.localize_stamps(value)
+
+
+_RULE = r"(?:CORE|ESC|NCO|UFL|CRD|SRC|HIR|TEAM|API)-\d{1,2}"
+RULE_REF = re.compile(rf"\s*\({_RULE}(?:\s*(?:to|and|,)\s*{_RULE})*\)")
+
+
+@register.filter
+def plain(value) -> str:
+    """Stored text for people: no product-rule references, stamps in the viewer's zone."""
+    if not isinstance(value, str):
+        return value
+    return formatting.localize_stamps(RULE_REF.sub("", value))
 
 
 @register.filter

@@ -1,0 +1,55 @@
+"""The pages a person reaches, per role, on the demo data (words and layout tests share it)."""
+
+from __future__ import annotations
+
+import io
+
+from django.core.management import call_command
+from django.urls import reverse
+
+from core.navigation import nav_for
+
+# Not ours to word: Django's admin and the Swagger UI of the API docs.
+NOT_OURS = {"admin:index", "api-docs"}
+ROLES = {"agent": "alice", "lead": "lead", "admin": "admin"}
+DEMO_PASSWORDS = {"alice": "alice-demo-pass", "lead": "lead-demo-pass", "admin": "admin-demo-pass"}
+
+
+def seed_demo() -> None:
+    """What ``manage.py seed_demo`` loads, plus one notification for each demo user."""
+    call_command("seed_demo", stdout=io.StringIO())
+
+
+def pages_for(user) -> list[tuple[str, str]]:
+    """(name, path) of every navigation page and of a few demo objects the user may open."""
+    from escalations.access import cases_visible_to
+    from sourcing.access import shortlists_visible_to
+
+    pages = [
+        (item.url_name, reverse(item.url_name))
+        for item in nav_for(user)
+        if item.url_name not in NOT_OURS
+    ]
+    pages.append(("notifications", reverse("notifications")))
+    pages.append(("search", reverse("escalations:search") + "?q=client"))
+    pages.append(("case-new", reverse("escalations:case-new")))
+    cases = cases_visible_to(user).order_by("pk")
+    for label, case in (
+        ("case:outreach", cases.filter(kind="new_client_outreach").first()),
+        ("case:unresponsive", cases.filter(kind="unresponsive_freelancer").first()),
+        ("case:other", cases.exclude(kind__in=["new_client_outreach"]).last()),
+    ):
+        if case is not None:
+            pages.append((label, case.get_absolute_url()))
+    shortlist = shortlists_visible_to(user).order_by("pk").first()
+    if shortlist is not None:
+        pages.append(("shortlist", reverse("sourcing:shortlist", args=[shortlist.pk])))
+    if user.is_lead:
+        pages.append(("sourcing:thresholds", reverse("sourcing:thresholds")))
+        pages.append(("sourcing:import", reverse("sourcing:import")))
+    seen, unique = set(), []
+    for name, path in pages:
+        if path not in seen:
+            seen.add(path)
+            unique.append((name, path))
+    return unique
