@@ -93,8 +93,10 @@ def search_filter(qs: QuerySet[models.Case], text: str) -> QuerySet[models.Case]
     else:
         condition, rank = _postgres(text)
         # Fuzzy name matching only when nothing matches as typed: ranking thousands of
-        # rows by word similarity is what a broad query would otherwise pay for.
-        if len(text) >= MIN_FUZZY_LENGTH and not qs.filter(condition).exists():
+        # rows by word similarity is what a broad query would otherwise pay for. count(),
+        # not exists(): with LIMIT 1 the planner bets on an early hit and scans the table,
+        # which is exactly the no-match case; the count reads the bitmap indexes.
+        if len(text) >= MIN_FUZZY_LENGTH and not qs.filter(condition).count():
             condition, rank = _postgres_fuzzy(text)
     qs = qs.filter(condition).annotate(search_rank=rank)
     return qs.order_by("-search_rank", "-updated_at", "-id")
