@@ -47,7 +47,7 @@ def test_build_invite_and_explain_in_the_browser_src_5(
     first_name = page.locator(".cand-name").first.inner_text()
     page.locator("td[data-label=Invite] button").first.click()
     page.wait_for_selector(".flash-success")
-    assert "Invited 1 freelancer(s) to job JOB-E2E-1" in page.locator(".flash-success").inner_text()
+    assert "Invited 1 freelancer to job JOB-E2E-1" in page.locator(".flash-success").inner_text()
     page.fill("input[name=freelancer]", "DEMO-FL-005")
     page.click("text=Explain")
     page.wait_for_selector("#explain-" + page.url.rstrip("/").split("/")[-1] + " p")
