@@ -238,7 +238,8 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         if request.method == "GET":
             return Response(EventSerializer(selectors.case_notes(case=case), many=True).data)
         access.require_can_note(request.user, case)
-        if request.data.get("visibility") == "client_visible":  # a reply: the assignee's
+        wants = request.data.get("visibility") if isinstance(request.data, dict) else None
+        if wants == "client_visible":  # a reply to the client: the assignee's
             access.require_can_work(request.user, case, "write to the client")
         data = NoteCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)

@@ -61,11 +61,13 @@ def test_nco_clock_starts_at_next_opening_outside_hours_esc_5(make_case):
 
 
 def test_ufl_follow_up_starts_at_first_contact_attempt_48_calendar_hours_esc_5(make_case, agent):
-    case = make_case(kind=Kind.UNRESPONSIVE_FREELANCER)
-    assert clock(case, Metric.CLIENT_FOLLOW_UP) is None
-    case = case_claim(case=case, agent=agent)
     attempt_at = dt.datetime(2026, 3, 14, 18, 0, tzinfo=UTC)  # a Saturday: calendar hours
-    case_record_contact_attempt(case=case, agent=agent, channel="email", at=attempt_at)
+    with time_machine.travel(attempt_at - dt.timedelta(days=1), tick=False):
+        case = make_case(kind=Kind.UNRESPONSIVE_FREELANCER)
+        assert clock(case, Metric.CLIENT_FOLLOW_UP) is None
+        case = case_claim(case=case, agent=agent)
+    with time_machine.travel(attempt_at + dt.timedelta(minutes=30), tick=False):
+        case_record_contact_attempt(case=case, agent=agent, channel="email", at=attempt_at)
     c = clock(case, Metric.CLIENT_FOLLOW_UP)
     assert c.calendar.slug == "24x7"
     assert c.due_at == attempt_at + dt.timedelta(hours=48)
