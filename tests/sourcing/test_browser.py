@@ -8,6 +8,7 @@ import pytest
 
 from sourcing import demo
 from sourcing.models import ImportJob
+from tests.factories import CaseFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -29,6 +30,7 @@ def test_build_invite_and_explain_in_the_browser_src_5(
 ):
     SHOTS.mkdir(parents=True, exist_ok=True)
     demo.seed(io.StringIO())
+    CaseFactory(reference="ESC-1042")  # a shortlist names a real case (CORE-8)
     page.set_viewport_size({"width": 1280, "height": 900})
     sign_in(page, live_server, "admin")
 
