@@ -426,6 +426,7 @@ def seed(out) -> list[Case]:
     pending = ContactInfoRequest.objects.filter(status="pending").count()
     out.write(
         f"escalations demo: {len(made)} new cases ({Case.objects.count()} in all), "
-        f"{pending} contact request(s) pending; sweep: {result}"
+        f"contact requests pending: {pending}; "
+        f"SLA sweep: {result.breached} breached, {result.warned} warned"
     )
     return made
