@@ -293,7 +293,10 @@ class ShortlistSerializer(ShortlistListSerializer):
 
 class InviteSerializer(serializers.Serializer):
     freelancer_ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1), min_length=1, max_length=MAX_SHORTLIST_SIZE
+        # ids are bigint columns: a larger number names no row and must not reach SQL
+        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
+        min_length=1,
+        max_length=MAX_SHORTLIST_SIZE,
     )
 
 

@@ -341,3 +341,18 @@ def test_outreach_csv_is_utf8_with_bom_and_neutralises_cells_api_4(lead_api, lea
     text = content.decode("utf-8-sig")
     assert "'=HYPERLINK" in text and ",=HYPERLINK" not in text
     assert AuditEvent.objects.exists()
+
+
+def test_invite_with_an_id_beyond_bigint_is_400_api_4(agent_api):
+    """Found by schemathesis: a freelancer id past the bigint range was a 500."""
+    from tests.sourcing.pool import add, build, row
+
+    add(row("A"))
+    shortlist = build(job_reference="JOB-1")
+    response = agent_api.post(
+        f"/api/v1/sourcing/shortlists/{shortlist.pk}/invite/",
+        {"freelancer_ids": [20283051878458362691584]},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "freelancer_ids" in response.json()["error"]["fields"]
