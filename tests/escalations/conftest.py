@@ -2,6 +2,7 @@ import pytest
 
 from escalations.models import Kind, Segment
 from escalations.services import case_create
+from tests.factories import TeamFactory, UserFactory
 
 
 @pytest.fixture
@@ -33,3 +34,17 @@ def webhook_secret(settings, db):
 def _fast_password_hasher(settings):
     """Personas hash passwords; PBKDF2 would dominate these tests' runtime."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def team_b(db):
+    """A second team with its own lead (CORE-8: another team's view)."""
+    team = TeamFactory(name="Team B")
+    team.lead = UserFactory(username="lead_b", role="team_lead", team=team)
+    team.save(update_fields=["lead"])
+    return team
+
+
+@pytest.fixture
+def agent_b(team_b):
+    return UserFactory(username="agent_b", role="agent", team=team_b)

@@ -15,20 +15,6 @@ from core.tokens import service_token_create
 from escalations.access import cases_visible_to
 from escalations.models import Case
 from escalations.services import case_claim
-from tests.factories import TeamFactory, UserFactory
-
-
-@pytest.fixture
-def team_b(db):
-    team = TeamFactory(name="Team B")
-    team.lead = UserFactory(username="lead_b", role="team_lead", team=team)
-    team.save(update_fields=["lead"])
-    return team
-
-
-@pytest.fixture
-def agent_b(team_b):
-    return UserFactory(username="agent_b", role="agent", team=team_b)
 
 
 def client_for(user=None, *, bearer=None) -> APIClient:

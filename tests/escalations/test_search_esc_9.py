@@ -11,25 +11,11 @@ from rest_framework.test import APIClient
 from core.models import AccessSettings
 from escalations.models import Case, Status
 from escalations.services import case_claim, case_transition
-from tests.factories import TeamFactory, UserFactory
 
 SEARCH = "/api/v1/search/"
 on_postgres = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="PostgreSQL search (full-text, pg_trgm)"
 )
-
-
-@pytest.fixture
-def team_b(db):
-    team = TeamFactory(name="Team B")
-    team.lead = UserFactory(username="lead_b", role="team_lead", team=team)
-    team.save(update_fields=["lead"])
-    return team
-
-
-@pytest.fixture
-def agent_b(team_b):
-    return UserFactory(username="agent_b", role="agent", team=team_b)
 
 
 def api(user) -> APIClient:
@@ -223,6 +209,27 @@ def test_odd_queries_never_fail_esc_9(cases, agent, q):
     assert page_client(agent).get("/search/", {"q": q}).status_code == 200
 
 
+def test_pages_count_every_match_and_past_the_end_is_404_esc_9(make_case, agent):
+    made = [make_case(title=f"Pagination probe {i}", client_name="Pat Pager") for i in range(5)]
+    client = api(agent)
+    first = client.get(SEARCH, {"q": "Pat Pager", "page_size": 2}).json()
+    assert first["count"] == 5 and first["next"] and first["previous"] is None
+    seen = [row["reference"] for row in first["results"]]
+    for page in (2, 3):
+        body = client.get(SEARCH, {"q": "Pat Pager", "page_size": 2, "page": page}).json()
+        assert body["count"] == 5
+        seen += [row["reference"] for row in body["results"]]
+    assert sorted(seen) == sorted(c.reference for c in made) and len(set(seen)) == 5
+    last = client.get(SEARCH, {"q": "Pat Pager", "page_size": 2, "page": "last"}).json()
+    assert [row["reference"] for row in last["results"]] == seen[4:]
+    for page in (4, 0, "x"):
+        response = client.get(SEARCH, {"q": "Pat Pager", "page_size": 2, "page": page})
+        assert response.status_code == 404, page
+    assert client.get(SEARCH, {"q": "nothing like it", "page": 2}).status_code == 404
+    empty = client.get(SEARCH, {"q": "nothing like it"}).json()
+    assert empty["count"] == 0 and empty["results"] == []
+
+
 # The list's ?search= is the same search -----------------------------------------------------
 def test_list_search_is_the_same_search_ranked_esc_9(cases, agent):
     for q in ("CT-90001", "Pixelforge", "pat.quill@acme.io", cases["ticket"].reference):
@@ -264,20 +271,39 @@ def test_misspelt_name_is_found_on_postgres_esc_9(cases, agent):
 
 
 @on_postgres
+def test_misspelt_name_of_a_renamed_case_and_closest_first_on_postgres_esc_9(make_case, agent):
+    case = make_case(title="Renamed later", client_name="Someone Else")
+    Case.objects.filter(pk=case.pk).update(client_name="Wilhelmina Okonkwo")  # the trigger
+    close = make_case(title="Closer", client_name="Wilhelmin Okonkwo")
+    body = api(agent).get(SEARCH, {"q": "Wilhelmin Okonkow"}).json()
+    found = [row["reference"] for row in body["results"]]
+    assert found == [close.reference, case.reference] and body["count"] == 2
+    assert body["results"][0]["rank"] > body["results"][1]["rank"]
+    assert body["results"][0]["matched"] == []
+    assert api(agent).get(SEARCH, {"q": "Qzxvbn"}).json()["count"] == 0
+
+
+@on_postgres
 def test_search_uses_the_indexes_on_postgres_esc_9(cases, admin_user):
     from escalations.search import case_search
 
     with connection.cursor() as cursor:
         cursor.execute("SET enable_seqscan = off")
         try:
-            for q in ("Thistlewood", "CT-88123", "pat.quill@acme.io"):
+            for q, trigram in (
+                ("Thistlewood", "esc_case_trgm_client_name"),
+                ("CT-88123", "esc_case_trgm_client_name"),
+                # an email's substring match is on the email alone
+                ("pat.quill@acme.io", "esc_case_trgm_client_email"),
+            ):
                 plan = case_search(user=admin_user, q=q).explain()
-                for index in ("esc_case_search_document", "esc_case_contract_ids"):
+                for index in ("esc_case_search_document", "esc_case_contract_ids", trigram):
                     assert index in plan, (q, plan)
-                assert "esc_case_trgm_client_name" in plan, (q, plan)
-            # a misspelt name: no match as typed, so the fuzzy (trigram) search runs
+            assert "esc_case_trgm_client_name" not in plan, plan
+            # a misspelt name: no match as typed, so the close words of the names are
+            # looked up (migration 0006's table) and found by the full-text index
             plan = case_search(user=admin_user, q="Thistlewod").explain()
-            assert "esc_case_trgm_client_name" in plan and "%>" in plan, plan
+            assert "esc_case_search_document" in plan and "thistlewood" in plan, plan
         finally:
             cursor.execute("SET enable_seqscan = on")
     assert Case.objects.count() == len(cases)
