@@ -10,10 +10,12 @@ emails and companies, freelancer and agency names, contract ids and external tic
 
 * runs a fixed mix of queries in-process, as the lead of one of the two teams (so the
   CORE-8 scope is part of every query): an exact reference, a name fragment, an email, a
-  company, a misspelt name and a contract id. Each is timed as the API pays for it (the
-  count and the first page of 50 rows) with ``escalations.search.case_search``, against a
-  baseline in the same run: a plain ``icontains`` OR over the same fields, same scope,
-  newest first. Also the whole ``GET /api/v1/search/`` through Django's test client --
+  company, a misspelt name and a contract id. Each is timed as the API pays for it: the
+  first page of 50 rows with the total in the same statement (``COUNT(*) OVER ()``,
+  ``escalations.api_search.RankedPaginator``), and when nothing matches as typed the
+  fuzzy search (``case_search_with_fallback``), against a baseline in the same run: a
+  plain ``icontains`` OR over the same fields, same scope, newest first, a count and
+  the page. Also the whole ``GET /api/v1/search/`` through Django's test client --
   goal: p95 <= 50 ms;
 * starts gunicorn (2 workers, ``DEBUG=false``) and runs ``wrk -t2 -c8 -d20s`` cycling
   through the same queries on ``/api/v1/search/?q=`` -- goal: p95 <= 100 ms.
@@ -312,8 +314,22 @@ def _search(lead, q):
     return case_search(user=lead, q=q)
 
 
+def _search_page(lead, q) -> tuple[int, list]:
+    """What the API pays: the first page with the total, the fuzzy search if it is empty."""
+    from escalations.api_search import RankedPaginator
+    from escalations.search import case_search_with_fallback
+
+    ranked, fallback = case_search_with_fallback(user=lead, q=q)
+    page = RankedPaginator(ranked, PAGE).page(1)
+    if page.paginator.count == 0 and fallback is not None:
+        fuzzy = fallback()
+        if fuzzy is not None:
+            page = RankedPaginator(fuzzy, PAGE).page(1)
+    return page.paginator.count, list(page)
+
+
 def _page(qs) -> tuple[int, list]:
-    """What the API pays: the count, then the first page."""
+    """The baseline's way: the count, then the first page."""
     return qs.count(), list(qs[:PAGE])
 
 
@@ -329,13 +345,13 @@ def _in_process(lead, token: str, mix: dict[str, str]) -> dict:
     timings = {"search": {}, "baseline": {}, "api": {}}
     found = {}
     for label, q in mix.items():  # warm: plans, content types, first-hit caches
-        found[label] = _page(_search(lead, q))[0]
+        found[label] = _search_page(lead, q)[0]
         _page(_baseline(lead, q))
         assert client.get("/api/v1/search/", {"q": q}).status_code == 200
     for _ in range(ROUNDS):
         for label, q in mix.items():
             for kind, run in (
-                ("search", lambda q=q: _page(_search(lead, q))),
+                ("search", lambda q=q: _search_page(lead, q)),
                 ("baseline", lambda q=q: _page(_baseline(lead, q))),
                 ("api", lambda q=q: client.get("/api/v1/search/", {"q": q})),
             ):
@@ -463,7 +479,7 @@ def main() -> int:
     print()
     print(f"RESULT case search, {total:,} cases, 6 queries x {ROUNDS} rounds")
     print(
-        f"  search (count + page of {PAGE})   p50 {statistics.median(all_s):6.1f} ms  "
+        f"  search (page of {PAGE} + total)   p50 {statistics.median(all_s):6.1f} ms  "
         f"p95 {_pct(all_s, 95):6.1f} ms"
     )
     print(

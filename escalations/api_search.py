@@ -5,13 +5,25 @@ Both call ``escalations.search``; results are scoped by ``cases_visible_to`` (CO
 
 from __future__ import annotations
 
+from django.core.paginator import EmptyPage, PageNotAnInteger
+from django.core.paginator import Paginator as DjangoPaginator
+from django.db.models import Count, Window
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, serializers
+from rest_framework.exceptions import NotFound
 from rest_framework.filters import BaseFilterBackend
+
+from core.api.pagination import StandardPagination
 
 from . import access
 from .models import Case, Kind, Status
-from .search import MAX_QUERY_LENGTH, case_search, clean_query, matched_fields, search_filter
+from .search import (
+    MAX_QUERY_LENGTH,
+    case_search_with_fallback,
+    clean_query,
+    matched_fields,
+    search_filter,
+)
 from .serializers import CaseListSerializer, ErrorSerializer
 
 MATCHABLE = [
@@ -70,6 +82,63 @@ class CaseSearchResultSerializer(CaseListSerializer):
         return row
 
 
+class RankedPaginator(DjangoPaginator):
+    """A page of ranked rows and the total in one statement (``COUNT(*) OVER ()``): ranking
+    reads every match anyway, so the total costs nothing there, where a separate count
+    read them all again. A count query runs only when a page past the first is empty."""
+
+    def page(self, number):
+        try:
+            number = int(number)
+        except (TypeError, ValueError):
+            raise PageNotAnInteger("That page number is not an integer") from None
+        if number < 1:
+            raise EmptyPage("That page number is less than 1")
+        bottom = (number - 1) * self.per_page
+        rows = list(
+            self.object_list.annotate(search_total=Window(Count("*")))[
+                bottom : bottom + self.per_page
+            ]
+        )
+        if rows:
+            self.__dict__["count"] = rows[0].search_total  # Paginator.count is cached
+        elif number == 1:
+            self.__dict__["count"] = 0
+        elif self.count and number > self.num_pages:
+            raise EmptyPage("That page contains no results")
+        return self._get_page(rows, number, self)
+
+
+class SearchPagination(StandardPagination):
+    """The lists' pagination (same parameters, same response) over ``RankedPaginator``;
+    when the query as typed finds nothing, the view's fuzzy fallback is paged instead."""
+
+    django_paginator_class = RankedPaginator
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.request = request
+        page_size = self.get_page_size(request)
+        number = request.query_params.get(self.page_query_param) or 1
+        if number in self.last_page_strings:
+            number = self.django_paginator_class(queryset, page_size).num_pages
+        try:
+            page = self.django_paginator_class(queryset, page_size).page(number)
+            fallback = getattr(view, "search_fallback", None)
+            if page.paginator.count == 0 and fallback is not None:
+                fuzzy = fallback()
+                if fuzzy is not None:
+                    page = self.django_paginator_class(fuzzy, page_size).page(number)
+            if page.paginator.count == 0 and page.number > 1:
+                raise EmptyPage("That page contains no results")
+        except (EmptyPage, PageNotAnInteger) as exc:
+            message = self.invalid_page_message.format(page_number=number, message=exc)
+            raise NotFound(message) from exc
+        self.page = page
+        if page.paginator.num_pages > 1 and self.template is not None:
+            self.display_page_controls = True
+        return list(page)
+
+
 @extend_schema(
     summary="Search cases (ESC-9)",
     description="One box for any case the caller may see, whatever its status: ranked "
@@ -84,6 +153,7 @@ class CaseSearchResultSerializer(CaseListSerializer):
 )
 class CaseSearchView(generics.ListAPIView):
     serializer_class = CaseSearchResultSerializer
+    pagination_class = SearchPagination
     service_scopes = (access.READ_SCOPE, None)
     filter_backends: list = []
 
@@ -93,12 +163,13 @@ class CaseSearchView(generics.ListAPIView):
         params = CaseSearchQuerySerializer(data=self.request.query_params)
         params.is_valid(raise_exception=True)
         self.q = clean_query(params.validated_data["q"])
-        return case_search(
+        ranked, self.search_fallback = case_search_with_fallback(
             user=self.request.user,
             q=self.q,
             statuses=params.validated_data.get("status"),
             kinds=params.validated_data.get("kind"),
         )
+        return ranked
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "q": getattr(self, "q", "")}
