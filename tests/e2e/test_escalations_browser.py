@@ -12,8 +12,9 @@ from playwright.sync_api import expect
 
 from core.models import SlaClock
 from core.sla import sla_sweep
-from escalations.models import Case, EventKind, Kind, Status, Visibility
-from escalations.services import case_claim, case_create
+from escalations.models import Case, EventKind, Status, Visibility
+from escalations.services import case_claim
+from tests.e2e.cases import open_case
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -31,25 +32,13 @@ def _sign_in(page, base_url, user):
     page.wait_for_url(f"{base_url}/")
 
 
-def _open_case(actor, title, **fields):
-    return case_create(
-        actor=actor,
-        title=title,
-        client_name="Dana Client",
-        client_email="dana@example.com",
-        issue_summary="your freelancer not responding",
-        kind=Kind.GENERAL,
-        **fields,
-    )
-
-
 def test_agent_claims_renders_macro_and_waits_on_client_esc_4_esc_6(
     chromium_required, live_server, page, agent, other_agent, lead
 ):
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.set_viewport_size({"width": 1280, "height": 900})
-    case = _open_case(lead, "Freelancer stopped responding")
-    contested = _open_case(lead, "Contested case")
+    case = open_case(lead, "Freelancer stopped responding")
+    contested = open_case(lead, "Contested case")
 
     _sign_in(page, live_server.url, agent)
     page.click("nav.mainnav >> text=Queue")
@@ -106,7 +95,7 @@ def test_lead_acknowledges_a_breach_esc_8(chromium_required, live_server, page, 
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.set_viewport_size({"width": 1280, "height": 900})
     # Reach the breach the way it happens: a clock started long ago, then the sweep.
-    case = _open_case(agent, "Nobody answered", created_at=timezone.now() - dt.timedelta(days=10))
+    case = open_case(agent, "Nobody answered", created_at=timezone.now() - dt.timedelta(days=10))
     sla_sweep()
     clock = SlaClock.objects.get(object_id=case.pk, metric="first_response")
     assert clock.state == "breached", (clock.state, clock.due_at, clock.started_at)

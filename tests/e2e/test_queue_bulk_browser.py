@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from escalations.models import Case, Kind, Status
-from escalations.services import case_create
+from escalations.models import Case, Status
+from tests.e2e.cases import open_case
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -19,23 +19,12 @@ SHOTS = Path(
 PASSWORD = "pass-word-123"  # tests/factories.py
 
 
-def _open_case(actor, title):
-    return case_create(
-        actor=actor,
-        title=title,
-        client_name="Dana Client",
-        client_email="dana@example.com",
-        issue_summary="your freelancer not responding",
-        kind=Kind.GENERAL,
-    )
-
-
 def test_lead_bulk_assigns_and_closes_then_finds_closed_cases_team_1_esc_3(
     chromium_required, live_server, page, agent, lead
 ):
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.set_viewport_size({"width": 1280, "height": 900})
-    a, b, c = (_open_case(lead, f"Bulk case {n}") for n in "abc")
+    a, b, c = (open_case(lead, f"Bulk case {n}") for n in "abc")
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("#id_username", lead.username)
     page.fill("#id_password", PASSWORD)
