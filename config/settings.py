@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "sourcing",
     "credits",
     "hiring",
+    "integrations",  # issue 15: outbound webhooks, client email, resources
 ]
 
 MIDDLEWARE = [
