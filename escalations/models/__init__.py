@@ -31,9 +31,45 @@ from .macros import (
 )
 from .outreach import NCO_CHECKLIST, ChecklistItem, DeskSettings, NcoAssessment, NcoCriterion
 from .policies import CaseClock, Metric, SlaPolicy, StartEvent
+from .ufl import (
+    OPEN_PLAN_STATUSES,
+    RESOLUTION_PATHS,
+    UFL_KINDS,
+    UFL_RESEARCH,
+    UFL_RESEARCH_KEYS,
+    AttemptOutcome,
+    Channel,
+    ClaimKind,
+    DeliveryStatus,
+    NdfMark,
+    Outcome,
+    PlanStatus,
+    UflAttempt,
+    UflClaim,
+    UflPlan,
+    UflSettings,
+    Verification,
+)
 from .webhooks import InboundEvent
 
 __all__ = [
+    "OPEN_PLAN_STATUSES",
+    "RESOLUTION_PATHS",
+    "UFL_KINDS",
+    "UFL_RESEARCH",
+    "UFL_RESEARCH_KEYS",
+    "AttemptOutcome",
+    "Channel",
+    "ClaimKind",
+    "DeliveryStatus",
+    "NdfMark",
+    "Outcome",
+    "PlanStatus",
+    "UflAttempt",
+    "UflClaim",
+    "UflPlan",
+    "UflSettings",
+    "Verification",
     "CLIENT_SHAREABLE_KINDS",
     "NCO_CHECKLIST",
     "PLACEHOLDERS",

@@ -36,6 +36,8 @@ class Kind(models.TextChoices):
     UNRESPONSIVE_FREELANCER = "unresponsive_freelancer", "Unresponsive freelancer"
     REFUND_REQUEST = "refund_request", "Refund request"
     GENERAL = "general", "General"
+    # UFL-5: the escalation a freelancer found to be non-delivery fraud opens.
+    NON_DELIVERY_FRAUD = "non_delivery_fraud", "Non-delivery fraud (NDF)"
 
 
 class Priority(models.TextChoices):
@@ -272,6 +274,10 @@ class EventKind(models.TextChoices):
     CONTACT_REQUEST = "contact_request", "Contact-info request"
     CLIENT_MESSAGE = "client_message", "Client message"
     SLA = "sla", "SLA"
+    # UFL-2 to UFL-7: the unresponsive-freelancer process.
+    UFL = "ufl", "Freelancer contact plan"
+    FREELANCER_REPLY = "freelancer_reply", "Freelancer reply"
+    CLAIM = "claim", "Claim"
 
 
 # Kinds that may ever be client-visible; everything else is forced internal (ESC-7).

@@ -142,6 +142,8 @@ class ChecklistItem(models.Model):
         related_name="+",
     )
     done_at = models.DateTimeField(null=True, blank=True)
+    # UFL-4: what the research found (internal, never client-facing; ESC-7).
+    note = models.CharField(max_length=500, blank=True)
 
     class Meta:
         ordering = ["case", "position", "id"]
