@@ -80,6 +80,31 @@ def _flush_lifts_audit_truncate_trigger():
     DatabaseOperations.sql_flush = original
 
 
+# --- credits (CRD-5): emptying a SQLite test database lifts the ledger's DELETE trigger ---
+@pytest.fixture(autouse=True, scope="session")
+def _flush_lifts_sqlite_ledger_trigger():
+    """SQLite empties tables with DELETE, which the append-only ledger refuses; the flush
+    drops that trigger and creates it again in the same transaction."""
+    from django.db.backends.sqlite3.operations import DatabaseOperations
+
+    from credits.migrations import _ledger_triggers as triggers
+
+    original = DatabaseOperations.sql_flush
+
+    def sql_flush(self, style, tables, **kwargs):
+        sql = original(self, style, tables, **kwargs)
+        if sql and "credits_ledgerentry" in tables:
+            return [triggers.SQLITE_DROP[1], *sql, triggers.SQLITE_CREATE[1]]
+        return sql
+
+    DatabaseOperations.sql_flush = sql_flush
+    yield
+    DatabaseOperations.sql_flush = original
+
+
+# --- end credits ---
+
+
 @pytest.fixture(autouse=True)
 def _fresh_throttle_counters(settings):
     """API rate counters live in a shared cache (Redis on CI): each test counts from zero."""
