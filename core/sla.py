@@ -91,6 +91,19 @@ log = logging.getLogger(__name__)
 
 sla_clocks_warned = Signal()  # kwargs: clock_ids
 sla_clocks_breached = Signal()  # kwargs: clock_ids
+# Outbound events (issue 15): sent INSIDE the transaction that warns, breaches or meets
+# clocks (kwargs: clocks, kind = "warned" | "breached" | "met"), so what a receiver
+# writes commits or rolls back with the change. A failing receiver is logged, not raised.
+sla_clocks_changed = Signal()
+
+
+def _changed(clocks: list[SlaClock], kind: str) -> None:
+    for receiver, error in sla_clocks_changed.send_robust(
+        sender=SlaClock, clocks=clocks, kind=kind
+    ):
+        if isinstance(error, Exception):
+            log.error("sla_clocks_changed receiver %s failed: %r", receiver, error)
+
 
 CLOCK_AUDIT_FIELDS = (
     "state",
@@ -333,6 +346,7 @@ def clock_meet(*, clock: SlaClock, at=None, actor=None, reason: str = "") -> Sla
             ]
         )
         _audit(clock, "met", before, actor, reason)
+        _changed([clock], "met")  # issue 15
         return clock
     _settle_breach(clock, at, actor)
     before = snapshot(clock, CLOCK_AUDIT_FIELDS)
@@ -342,11 +356,13 @@ def clock_meet(*, clock: SlaClock, at=None, actor=None, reason: str = "") -> Sla
         clock.met_at = at
         clock.save(update_fields=["met_at"])
         _audit(clock, "met_late", before, actor, reason)
+        _changed([clock], "met")  # issue 15
         return clock
     clock.state = ClockState.MET
     clock.met_at = at
     clock.save(update_fields=["state", "met_at"])
     _audit(clock, "met", before, actor, reason)
+    _changed([clock], "met")  # issue 15
     return clock
 
 
@@ -718,6 +734,7 @@ def _fan_out(clocks: list[SlaClock], *, kind: str) -> int:
         if more:
             text += f"; and {more} more"
         chat_announce(team=team, text=text)
+    _changed(clocks, "breached" if kind == "breach" else "warned")  # issue 15
     signal = sla_clocks_breached if kind == "breach" else sla_clocks_warned
     ids = [c.pk for c in clocks]
     transaction.on_commit(lambda: signal.send(sender=SlaClock, clock_ids=ids), robust=True)

@@ -10,6 +10,10 @@ class IntegrationsConfig(AppConfig):
     def ready(self) -> None:
         from core.periodic import register_periodic
 
+        from .receivers import connect
+
+        connect()
+
         register_periodic(
             name="webhook-sweep",
             task="integrations.webhook_sweep",

@@ -30,7 +30,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 
 from core.errors import InvalidInput
@@ -144,39 +144,53 @@ def event_body(event: OutboundEvent) -> bytes:
 
 
 # Routing -------------------------------------------------------------------------------
-def _endpoints_for(event: OutboundEvent) -> list[WebhookEndpoint]:
-    endpoints = WebhookEndpoint.objects.filter(active=True).filter(
-        Q(team__isnull=True) | Q(team_id=event.team_id)
-    )
-    if event.source_system:
-        endpoints = endpoints.filter(source_system=event.source_system)
-    return [e for e in endpoints if e.wants(event.event_type)]
+def _wanted_by(event: OutboundEvent, endpoints: list[WebhookEndpoint]) -> list[WebhookEndpoint]:
+    return [
+        e
+        for e in endpoints
+        if (e.team_id is None or e.team_id == event.team_id)
+        and (not event.source_system or e.source_system == event.source_system)
+        and e.wants(event.event_type)
+    ]
+
+
+def events_route(*, event_ids: list[int]) -> int:
+    """Create the deliveries of these events (once each) and queue them; return how many.
+
+    Rows another router holds are skipped (SKIP LOCKED) and rows already routed are left
+    alone, so the after-commit routing and the sweep never route an event twice.
+    """
+    created: list[int] = []
+    with transaction.atomic():
+        events = list(
+            OutboundEvent.objects.select_for_update(skip_locked=True)
+            .filter(pk__in=event_ids, routed_at__isnull=True)
+            .order_by("pk")
+        )
+        if not events:
+            return 0
+        now = timezone.now()
+        endpoints = list(WebhookEndpoint.objects.filter(active=True))
+        deliveries = [
+            WebhookDelivery(endpoint=endpoint, event=event, next_attempt_at=now)
+            for event in events
+            for endpoint in _wanted_by(event, endpoints)
+        ]
+        if deliveries:
+            WebhookDelivery.objects.bulk_create(deliveries, ignore_conflicts=True)
+            created = list(
+                WebhookDelivery.objects.filter(
+                    event__in=events, status=DeliveryStatus.PENDING, attempts=0
+                ).values_list("pk", flat=True)
+            )
+        OutboundEvent.objects.filter(pk__in=[e.pk for e in events]).update(routed_at=now)
+        if created:
+            transaction.on_commit(lambda: queue_deliveries(created), robust=True)
+    return len(created)
 
 
 def event_route(*, event_id: int) -> int:
-    """Create the deliveries of one event (once) and queue them; return how many."""
-    with transaction.atomic():
-        event = (
-            OutboundEvent.objects.select_for_update(skip_locked=True)
-            .filter(pk=event_id, routed_at__isnull=True)
-            .first()
-        )
-        if event is None:
-            return 0
-        now = timezone.now()
-        deliveries = [
-            WebhookDelivery(endpoint=endpoint, event=event, next_attempt_at=now)
-            for endpoint in _endpoints_for(event)
-        ]
-        WebhookDelivery.objects.bulk_create(deliveries, ignore_conflicts=True)
-        OutboundEvent.objects.filter(pk=event.pk).update(routed_at=now)
-        ids = list(
-            WebhookDelivery.objects.filter(
-                event=event, status=DeliveryStatus.PENDING, attempts=0
-            ).values_list("pk", flat=True)
-        )
-        transaction.on_commit(lambda: queue_deliveries(ids), robust=True)
-    return len(ids)
+    return events_route(event_ids=[event_id])
 
 
 def queue_deliveries(ids: list[int]) -> None:
@@ -375,9 +389,10 @@ def webhook_sweep(*, now: dt.datetime | None = None) -> SweepResult:
     stale = OutboundEvent.objects.filter(
         routed_at__isnull=True, created_at__lte=now - ROUTE_GRACE
     ).values_list("pk", flat=True)[:SWEEP_LIMIT]
-    for pk in list(stale):
-        event_route(event_id=pk)
-        result.routed += 1
+    stale = list(stale)
+    if stale:
+        events_route(event_ids=stale)
+        result.routed = len(stale)
     with transaction.atomic():
         due = list(
             WebhookDelivery.objects.select_for_update(skip_locked=True)

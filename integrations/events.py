@@ -70,6 +70,22 @@ def _jsonable(data: dict) -> dict:
         raise InvalidInput(f"Event data must be JSON-serialisable: {exc}", field="data") from None
 
 
+def _event(event_type: str, data: dict, team_id, source_system: str, now) -> OutboundEvent:
+    if not isinstance(event_type, str) or not EVENT_TYPE.match(event_type):
+        raise InvalidInput(
+            "Event types are dotted lower-case words, e.g. case.created.", field="event_type"
+        )
+    if not isinstance(data, dict):
+        raise InvalidInput("Event data must be an object.", field="data")
+    return OutboundEvent(
+        event_type=event_type[:100],
+        payload=payload_clean(_jsonable(data)),
+        team_id=team_id,
+        source_system=(source_system or "")[:100],
+        occurred_at=now,
+    )
+
+
 def publish_event(
     event_type: str,
     data: dict,
@@ -82,26 +98,28 @@ def publish_event(
     ``source_system`` (for ``case.client_message``) limits delivery to the endpoints of
     that ticketing system.
     """
-    if not isinstance(event_type, str) or not EVENT_TYPE.match(event_type):
-        raise InvalidInput(
-            "Event types are dotted lower-case words, e.g. case.created.", field="event_type"
-        )
-    if not isinstance(data, dict):
-        raise InvalidInput("Event data must be an object.", field="data")
-    payload = payload_clean(_jsonable(data))
+    event = _event(event_type, data, team_id, source_system, timezone.now())
     with transaction.atomic():
-        event = OutboundEvent.objects.create(
-            event_type=event_type[:100],
-            payload=payload,
-            team_id=team_id,
-            source_system=(source_system or "")[:100],
-            occurred_at=timezone.now(),
-        )
-        event_pk = event.pk
-        transaction.on_commit(lambda: _route_after_commit(event_pk), robust=True)
+        event.save()
+        ids = [event.pk]
+        transaction.on_commit(lambda: _route_after_commit(ids), robust=True)
 
 
-def _route_after_commit(event_pk: int) -> None:
-    from .delivery import event_route
+def publish_events(items: list[tuple[str, dict, int | None]]) -> int:
+    """``publish_event`` for many events at once (one insert): the SLA sweep's batches."""
+    now = timezone.now()
+    events = [_event(kind, data, team_id, "", now) for kind, data, team_id in items]
+    if not events:
+        return 0
+    with transaction.atomic():
+        OutboundEvent.objects.bulk_create(events, batch_size=1000)
+        ids = [e.pk for e in events if e.pk is not None]
+        if ids:
+            transaction.on_commit(lambda: _route_after_commit(ids), robust=True)
+    return len(events)
 
-    event_route(event_id=event_pk)
+
+def _route_after_commit(ids: list[int]) -> None:
+    from .delivery import events_route
+
+    events_route(event_ids=ids)

@@ -69,6 +69,15 @@ def event_record(
     )
 
 
+# Outbound events (issue 15, API-3) ------------------------------------------------------
+def case_publish(case: Case, event_type: str, **extra) -> None:
+    """Publish ``event_type`` for ``case`` in the caller's transaction (delivered on commit)."""
+    from integrations.events import publish_event
+    from integrations.payloads import case_data
+
+    publish_event(event_type, {**case_data(case), **extra}, team_id=case.team_id)
+
+
 def lock_case(case: Case) -> Case:
     """Re-read the case under a row lock (a no-op lock on SQLite)."""
     return (

@@ -34,7 +34,7 @@ from ..models import (
     Visibility,
 )
 from ..state_machine import CANCELLING, MEETING, PAUSING, allowed_from, is_allowed
-from ._common import CASE_AUDIT_FIELDS, event_record, lock_case, require_can_work
+from ._common import CASE_AUDIT_FIELDS, case_publish, event_record, lock_case, require_can_work
 from .sla import (
     case_clocks_cancel,
     case_clocks_meet,
@@ -237,6 +237,7 @@ def case_create(
     case_clocks_start(
         case=case, start_event=StartEvent.CASE_CREATED, at=case.created_at, actor=actor
     )
+    case_publish(case, "case.created")  # issue 15
     return case
 
 
@@ -380,6 +381,7 @@ def case_transition(*, case: Case, to_status: str, actor, reason: str = "") -> C
         after=snapshot(case, ("status", "assignee")),
         reason=reason,
     )
+    case_publish(case, "case.status_changed", status_from=from_status, status_to=to_status)
     return case
 
 
@@ -411,6 +413,7 @@ def note_add(
     )
     if visibility == Visibility.CLIENT_VISIBLE:
         case_first_response_meet(case=case, actor=author, reason="client-visible reply")
+        case_publish(case, "case.note_client_visible", event_id=event.pk)  # issue 15
     return event
 
 

@@ -13,7 +13,7 @@ from core.services import audit_record, snapshot
 
 from ..access import require_can_assign, require_can_claim
 from ..models import Case, ChecklistItem, EventKind, Status
-from ._common import event_record, lock_case
+from ._common import case_publish, event_record, lock_case
 from .cases import case_ensure_team
 from .sla import case_first_response_meet
 
@@ -79,6 +79,7 @@ def case_claim(*, case: Case, agent) -> Case:
         after=snapshot(case, ("status", "assignee")),
     )
     case_first_response_meet(case=case, actor=agent, reason="claimed")
+    case_publish(case, "case.claimed")  # issue 15
     # NCO-3: the claim's chat announcement ticks "announce in team chat".
     ChecklistItem.objects.filter(case=case, key="announce_in_chat", done=False).update(
         done=True, done_by=agent, done_at=now
@@ -140,6 +141,7 @@ def case_assign(*, case: Case, assignee, lead, reason: str = "") -> Case:
         after=snapshot(case, ("status", "assignee")),
         reason=reason,
     )
+    case_publish(case, "case.assigned")  # issue 15
     if assignee is not None and assignee.pk != lead.pk:
         notify(
             recipients=[assignee],
