@@ -25,6 +25,8 @@ PLACEHOLDERS = {
     "scheduling_link": "The agent's call-scheduling link",
     "case_reference": "The public case reference, e.g. ESC-000123",
     "freelancer_name": "The freelancer's or agency's name",
+    # ESC-11 (issue 15): the help-center links the agent picks in the macro panel.
+    "resources": "The help-center links chosen from the resource library",
 }
 
 
