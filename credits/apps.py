@@ -3,4 +3,21 @@ from django.apps import AppConfig
 
 class CreditsConfig(AppConfig):
     name = "credits"
+    verbose_name = "Courtesy credits"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from core.defaults import register_default_data
+        from core.navigation import register_nav
+        from core.periodic import register_periodic
+
+        register_nav("Credit approvals", "credits:approvals", min_role="team_lead", order=40)
+        register_nav("Credit ledger", "credits:ledger", min_role="team_lead", order=41)
+        register_default_data("credits.migrations.0003_default_rules")
+        register_default_data("credits.migrations.0004_offer_macro")
+        register_periodic(
+            name="credits: forget idempotency keys older than 48 hours",
+            task="credits.purge_idempotency_keys",
+            every_seconds=3600,
+            description="CRD-5: answers are kept at least 24 hours, then forgotten.",
+        )

@@ -211,6 +211,7 @@ OPEN_QUOTE_STATUSES = (QuoteStatus.AWAITING_APPROVAL, QuoteStatus.READY, QuoteSt
 # What the content hash covers: the snapshot itself, never its workflow state.
 SNAPSHOT_FIELDS = (
     "case_id",
+    "serial",
     "contract_id",
     "requested_by_id",
     "created_by_id",
@@ -237,6 +238,7 @@ class CreditQuote(models.Model):
     case = models.ForeignKey(
         "escalations.Case", on_delete=models.PROTECT, related_name="credit_quotes"
     )
+    serial = models.PositiveIntegerField(help_text="1 for the case's first quote, and so on.")
     contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="quotes")
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -278,6 +280,9 @@ class CreditQuote(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["status", "created_at"], name="credits_quote_queue")]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "serial"], name="credits_quote_serial")
+        ]
 
     def __str__(self) -> str:
         return f"Credit quote #{self.pk} on case {self.case_id}"

@@ -27,6 +27,9 @@ PLACEHOLDERS = {
     "freelancer_name": "The freelancer's or agency's name",
     # ESC-11 (issue 15): the help-center links the agent picks in the macro panel.
     "resources": "The help-center links chosen from the resource library",
+    # --- credits (CRD-6): the offer names the amount only, filled by the credit service ---
+    "credit_amount": "The courtesy credit's amount (filled when a credit offer is sent)",
+    # --- end credits ---
 }
 
 
