@@ -113,31 +113,32 @@ class QuoteInputs:
             if name not in data:
                 continue
             raw = data[name]
-            default = getattr(cls, name)
-            if isinstance(default, bool):
+            kind = INPUT_TYPES[name]
+            if kind is bool:
                 values[name] = raw in (True, "yes", "true", "1")
-            elif isinstance(default, int):
+            elif kind is int:
                 values[name] = int(raw)
-            elif isinstance(default, Decimal) or name == "non_refunded_payments":
+            elif kind is Decimal:
                 values[name] = Decimal(str(raw))
             else:
                 values[name] = str(raw)
         return cls(**values)
 
 
-INPUT_NAMES = [
-    "non_refunded_payments",
-    "contract_spend",
-    "spend_12m",
-    "lifetime_spend",
-    "tenure_months",
-    "growth_potential",
-    "received_product",
-    "work_diary",
-    "code_review",
-    "ndf_found",
-    "past_ndf_count",
-]
+INPUT_TYPES = {
+    "non_refunded_payments": Decimal,
+    "contract_spend": Decimal,
+    "spend_12m": Decimal,
+    "lifetime_spend": Decimal,
+    "tenure_months": int,
+    "growth_potential": str,
+    "received_product": bool,
+    "work_diary": str,
+    "code_review": str,
+    "ndf_found": bool,
+    "past_ndf_count": int,
+}
+INPUT_NAMES = list(INPUT_TYPES)
 
 
 @dataclass(frozen=True)

@@ -240,6 +240,7 @@ def credit_quote_approve(
         approved = _save_snapshot(
             CreditQuote(
                 case=quote.case,
+                serial=_next_serial(quote.case),
                 contract=quote.contract,
                 requested_by_id=quote.requested_by_id,
                 created_by=lead,
