@@ -16,6 +16,13 @@ class EscalationsConfig(AppConfig):
 
         register_access()
 
+        # UFL-2/UFL-3: swept plan clocks become reminders and the 48-hour exhaustion.
+        from core.sla import sla_clocks_breached
+
+        from .services.ufl import on_clocks_breached
+
+        sla_clocks_breached.connect(on_clocks_breached, dispatch_uid="escalations.ufl")
+
         register_nav("Queue", "escalations:queue", order=10)
         register_nav("Outreach", "escalations:outreach", order=20)
         register_nav("Breaches", "escalations:breach-review", min_role="team_lead", order=25)

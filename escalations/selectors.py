@@ -35,6 +35,7 @@ from .models import (
     Kind,
     Macro,
     NcoAssessment,
+    NdfMark,
     Status,
     Tag,
     Visibility,
@@ -446,3 +447,16 @@ def contact_requests_for(*, case: Case):
     return case.contact_requests.select_related("requested_by", "decided_by").order_by(
         "-created_at", "-id"
     )
+
+
+# UFL-5: non-delivery fraud per freelancer (read by the credit policy, CRD-1) -------------
+def ndf_count_for_freelancer(freelancer_ref: str) -> int:
+    """How many cases marked this freelancer as non-delivery fraud.
+
+    ``freelancer_ref`` is the freelancer's marketplace id as stored on cases
+    (``Case.freelancer_id``); blank or unknown ids count 0.
+    """
+    ref = (freelancer_ref or "").strip()
+    if not ref:
+        return 0
+    return NdfMark.objects.filter(freelancer_ref=ref).count()

@@ -20,6 +20,16 @@ from .sla import (
     policy_select,
 )
 from .tickets import ticket_event_receive
+from .ufl import (
+    ufl_attempt_record,
+    ufl_claim_record,
+    ufl_claim_update,
+    ufl_outcome_record,
+    ufl_plan_open,
+    ufl_plan_update,
+    ufl_reply_record,
+    ufl_stringent_add,
+)
 
 __all__ = [
     "AlreadyClaimed",
@@ -48,4 +58,12 @@ __all__ = [
     "policies_for",
     "policy_select",
     "ticket_event_receive",
+    "ufl_attempt_record",
+    "ufl_claim_record",
+    "ufl_claim_update",
+    "ufl_outcome_record",
+    "ufl_plan_open",
+    "ufl_plan_update",
+    "ufl_reply_record",
+    "ufl_stringent_add",
 ]

@@ -44,6 +44,7 @@ from .sla import (
     case_clocks_start,
     case_first_response_meet,
 )
+from .ufl import UFL_KINDS, ufl_client_followed_up, ufl_plan_open, ufl_plan_stop
 
 EDITABLE_FIELDS = (
     "title",
@@ -238,6 +239,8 @@ def case_create(
         case=case, start_event=StartEvent.CASE_CREATED, at=case.created_at, actor=actor
     )
     case_publish(case, "case.created")  # issue 15
+    if case.kind in UFL_KINDS:  # UFL-1: the expectations and the research checklist
+        ufl_plan_open(case=case, actor=actor)
     return case
 
 
@@ -302,6 +305,8 @@ def case_update(*, case: Case, actor, reason: str = "", tags=None, **changes) ->
     if set(changed) & set(POLICY_FIELDS) and case.is_open:
         _checklist_create(case)
         case_clocks_reconcile(case=case, actor=actor)
+        if case.kind in UFL_KINDS:  # UFL-1: became an unresponsive-freelancer/refund case
+            ufl_plan_open(case=case, actor=actor)
     return case
 
 
@@ -363,6 +368,8 @@ def case_transition(*, case: Case, to_status: str, actor, reason: str = "") -> C
         case_clocks_meet(case=case, actor=actor, reason=label)
     elif to_status in CANCELLING:
         case_clocks_cancel(case=case, actor=actor, reason=label)
+    if to_status in MEETING | CANCELLING:  # UFL-7: no reminder outlives the case
+        ufl_plan_stop(case=case, actor=actor, reason=label)
 
     event_record(
         case=case,
@@ -479,6 +486,8 @@ def call_log_create(
     )
     if party == Party.CLIENT and outcome == CallOutcome.CONNECTED:
         case_first_response_meet(case=case, actor=agent, reason="call with the client")
+        # UFL-3 / ESC-5: the follow-up with the client after the 48 hours.
+        ufl_client_followed_up(case=case, actor=agent, at=call.started_at)
     return call
 
 

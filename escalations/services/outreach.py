@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from core.errors import InvalidInput
 from core.services import audit_record, snapshot
+from core.validation import check_text
 
 from ..models import (
     SEGMENT_RANK,
@@ -190,10 +191,30 @@ def nco_intake(
 
 
 @transaction.atomic
-def checklist_tick(*, item: ChecklistItem, actor, done: bool = True) -> ChecklistItem:
-    """Tick or untick one NCO-3 item, recording who and when."""
+def checklist_tick(
+    *, item: ChecklistItem, actor, done: bool = True, note: str | None = None
+) -> ChecklistItem:
+    """Tick or untick one NCO-3 (or UFL-4 research) item, recording who and when.
+
+    ``note``: what the research found (internal, ESC-7), e.g. where the contact info was.
+    """
     item = ChecklistItem.objects.select_for_update().select_related("case").get(pk=item.pk)
     require_can_work(actor, item.case, "tick the checklist")
+    if note is not None:
+        note = note.strip()
+        check_text(note, field="note")
+        if len(note) > ChecklistItem._meta.get_field("note").max_length:
+            raise InvalidInput("The note is at most 500 characters.", field="note")
+        if note != item.note:
+            audit_record(
+                actor=actor,
+                action="checklist.noted",
+                target=item.case,
+                before={"item": item.key, "note": item.note},
+                after={"item": item.key, "note": note},
+            )
+            item.note = note
+            item.save(update_fields=["note"])
     if item.done == bool(done):
         return item
     before = snapshot(item, ("done", "done_by", "done_at"))

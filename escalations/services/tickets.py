@@ -4,14 +4,21 @@ from __future__ import annotations
 
 from django.db import IntegrityError, transaction
 
-from core.errors import InvalidInput
+from core.errors import Conflict, InvalidInput
 from core.validation import check_json_text
 
 from ..models import Case, EventKind, InboundEvent, Kind, Priority, Segment, SourceChannel, Status
 from ._common import event_record
 from .cases import case_create, case_transition, case_update
+from .ufl import ufl_reply_record
 
-EVENT_TYPES = ("ticket.created", "ticket.updated", "ticket.client_replied")
+EVENT_TYPES = (
+    "ticket.created",
+    "ticket.updated",
+    "ticket.client_replied",
+    "ticket.freelancer_replied",  # UFL-2: the freelancer answered on the ticket
+)
+REPLY_EVENTS = ("ticket.client_replied", "ticket.freelancer_replied")
 TICKET_FIELDS = {
     # payload key -> case field
     "subject": "title",
@@ -77,7 +84,7 @@ def _apply(event_type: str, ticket: dict) -> tuple[Case, str]:
     tags = ticket.get("tags") if isinstance(ticket.get("tags"), list) else None
     case = Case.objects.filter(external_ticket_id=external_id).first()
     if case is None:
-        if event_type == "ticket.client_replied":
+        if event_type in REPLY_EVENTS:
             raise InvalidInput(
                 f"No case carries ticket {external_id!r}; send ticket.created first.",
                 field="ticket.id",
@@ -119,7 +126,20 @@ def _apply(event_type: str, ticket: dict) -> tuple[Case, str]:
                 reason="The client replied on the ticket.",
             )
         action = "client_replied"
+    if event_type == "ticket.freelancer_replied":
+        case = _freelancer_replied(case, ticket, external_id)
+        action = "freelancer_replied"
     return case, action
+
+
+def _freelancer_replied(case: Case, ticket: dict, external_id: str) -> Case:
+    """UFL-2: the freelancer's answer stops the schedule and moves the case to mediation."""
+    message = str(ticket.get("comment") or "").strip() or "The freelancer replied on the ticket."
+    try:
+        ufl_reply_record(case=case, actor=None, summary=message, source="ticket")
+    except Conflict as exc:  # not a UFL case, closed, already in mediation: a 400 here
+        raise InvalidInput(exc.message, field="type") from None
+    return Case.objects.get(pk=case.pk)
 
 
 def ticket_event_receive(*, payload: dict, source: str = "tickets") -> tuple[dict, bool]:
