@@ -8,6 +8,10 @@ api_v1 = [
     path("", include("core.api.urls")),
     path("", include("escalations.api_urls")),
     path("sourcing/", include("sourcing.api_urls")),
+    # Integrations (issue 15): webhooks, inbound email, resources, client messages
+    path("", include("integrations.api_urls")),
+    # Hiring (issue 13: HIR-1..4, 6, 7, 9)
+    path("hiring/", include("hiring.api_urls")),
 ]
 
 urlpatterns = [
@@ -21,6 +25,8 @@ urlpatterns = [
     ),
     re_path(r"^api/", api_not_found),
     path("sourcing/", include("sourcing.urls")),
+    # Hiring (issue 13): the lead's pages under /hiring/, the applicant's under /apply/
+    path("", include("hiring.urls")),
     path("", include("escalations.urls")),
     path("", include("core.urls")),
 ]

@@ -14,7 +14,7 @@ TIER_POINTS = {key: threshold for threshold, key, _ in integrity.TIERS}
 
 
 def ranked_applicants(
-    round: Round,
+    rnd: Round,
     *,
     min_score: int | None = None,
     language: str = "",
@@ -23,7 +23,7 @@ def ranked_applicants(
     stage: str = "",
 ) -> list[Applicant]:
     """Best first: score, then fewer integrity signals, then earliest submission."""
-    qs: QuerySet = round.applicants.all()
+    qs: QuerySet = rnd.applicants.all()
     if min_score is not None:
         qs = qs.filter(score_percent__gte=min_score)
     if stage:
@@ -83,11 +83,11 @@ def _pct(part: int, whole: int) -> float | None:
     return round(part * 100 / whole, 1) if whole else None
 
 
-def funnel_for(round: Round) -> dict:
+def funnel_for(rnd: Round) -> dict:
     """Per stage: applicants who reached it, who are in it now, conversion from the
     previous stage, median hours spent in it; pass rates of assessment and interview."""
     changes = list(
-        StageChange.objects.filter(applicant__round=round).order_by("applicant_id", "at", "id")
+        StageChange.objects.filter(applicant__round=rnd).order_by("applicant_id", "at", "id")
     )
     reached: dict[str, set[int]] = defaultdict(set)
     durations: dict[str, list[float]] = defaultdict(list)
@@ -99,7 +99,7 @@ def funnel_for(round: Round) -> dict:
         for entered, left in zip(rows, rows[1:], strict=False):
             durations[entered.to_stage].append((left.at - entered.at).total_seconds() / 3600)
     current = defaultdict(int)
-    for stage in round.applicants.values_list("stage", flat=True):
+    for stage in rnd.applicants.values_list("stage", flat=True):
         current[stage] += 1
     stages = []
     previous = None
@@ -122,7 +122,7 @@ def funnel_for(round: Round) -> dict:
         if in_order:
             previous = count
     pass_mark = HiringSettings.current().pass_mark
-    scored = round.applicants.filter(score_percent__isnull=False)
+    scored = rnd.applicants.filter(score_percent__isnull=False)
     passed = scored.filter(score_percent__gte=pass_mark).count()
     interviewed = len(reached[Stage.INTERVIEWED])
     return {
@@ -132,5 +132,5 @@ def funnel_for(round: Round) -> dict:
         "assessment_pass_rate": _pct(passed, scored.count()),
         "assessment_scored": scored.count(),
         "interview_hire_rate": _pct(len(reached[Stage.HIRED]), interviewed),
-        "duplicates": round.applicants.filter(~Q(duplicate_of=None)).count(),
+        "duplicates": rnd.applicants.filter(~Q(duplicate_of=None)).count(),
     }

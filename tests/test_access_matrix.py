@@ -137,6 +137,61 @@ def everyone(outcome):
     return rule(**dict.fromkeys(PERSONAS, outcome))
 
 
+# Hiring (issue 13, CORE-8): a lead's work. Agents get 403 before any lookup; team B's lead
+# gets 404 for team A's round; no service scope. The applicant's pages answer a valid
+# signed link for everyone (no account) and a forged one with 404 for everyone.
+def hiring_lead(**kw):
+    return lead_decides(agent_other=DENY, **kw)
+
+
+def apply_link(**kw):
+    return [
+        rule(**{**dict.fromkeys(PERSONAS, OK), **kw}, label="valid link"),
+        rule(**dict.fromkeys(PERSONAS, HIDE), objects={"token": "=1:forged:link"}, label="forged"),
+    ]
+
+
+HIRING = {
+    "GET /api/v1/hiring/rounds/": lead_only(),
+    "POST /api/v1/hiring/rounds/": lead_only(),
+    "GET /api/v1/hiring/rounds/{id}/": hiring_lead(),
+    "GET /api/v1/hiring/rounds/{id}/applicants/": hiring_lead(),
+    "POST /api/v1/hiring/rounds/{id}/applicants/": hiring_lead(),
+    "GET /api/v1/hiring/rounds/{id}/funnel/": hiring_lead(),
+    "GET /api/v1/hiring/applicants/{id}/": hiring_lead(),
+    "POST /api/v1/hiring/applicants/{id}/transition/": hiring_lead(),
+    "POST /api/v1/hiring/applicants/{id}/score/": hiring_lead(),
+    "POST /api/v1/hiring/applicants/{id}/hire/": hiring_lead(),
+    "GET /api/v1/hiring/questions/": lead_only(),
+    "POST /api/v1/hiring/questions/": lead_only(),
+    "GET /hiring/": lead_only(),
+    "POST /hiring/": lead_only(),
+    "GET /hiring/rounds/{pk}/": hiring_lead(),
+    "POST /hiring/rounds/{pk}/applicants/": hiring_lead(),
+    "POST /hiring/rounds/{pk}/import/": hiring_lead(),
+    "GET /hiring/rounds/{pk}/review/": hiring_lead(),
+    "GET /hiring/rounds/{pk}/funnel/": hiring_lead(),
+    "GET /hiring/rounds/{pk}/funnel.csv": hiring_lead(),
+    "POST /hiring/postings/{pk}/reviewed/": hiring_lead(),
+    "GET /hiring/applicants/{pk}/": hiring_lead(),
+    "POST /hiring/applicants/{pk}/move/": hiring_lead(),
+    "POST /hiring/applicants/{pk}/score/": hiring_lead(),
+    "POST /hiring/applicants/{pk}/notes/": hiring_lead(),
+    "POST /hiring/applicants/{pk}/hire/": hiring_lead(),
+    "GET /apply/{token}/": apply_link(),
+    "POST /apply/{token}/submit/": apply_link(),
+    "GET /apply/{token}/assessment/": apply_link(),
+    "POST /apply/{token}/assessment/": apply_link(),
+    "GET /apply/{token}/assessment/{number}.png": apply_link(),
+    "GET /apply/{token}/speed-test/": apply_link(),
+    "POST /apply/{token}/speed-test/": apply_link(),
+    "GET /apply/{token}/system/": apply_link(),
+    "POST /apply/{token}/system/": apply_link(),
+    "GET /apply/{token}/availability/": apply_link(),
+    "POST /apply/{token}/availability/": apply_link(),
+}
+
+
 # The table -------------------------------------------------------------------------------
 CASE = "/api/v1/cases/{reference}"
 CLAIM_ROWS = [
@@ -280,6 +335,7 @@ EXPECTATIONS = {
     "GET /sourcing/import/{pk}/status/": lead_only(),
     "GET /sourcing/import/recent/": lead_only(),
     "GET /sourcing/import/template/{kind}.csv": any_staff(),
+    **HIRING,  # issue 13
 }
 
 # Lists whose rows belong to teams: no foreign reference in the body (CORE-8) ------------

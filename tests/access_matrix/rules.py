@@ -88,6 +88,10 @@ ID_BY_COLLECTION = {
     "shortlists": "shortlist",
     "sla-clocks": "clock",
     "teams": "team_a",
+    # Hiring (issue 13)
+    "rounds": "hiring_round",
+    "applicants": "hiring_applicant",
+    "postings": "hiring_posting",
     "users": "user:agent_assignee",
 }
 PARAM_OBJECTS = {
@@ -97,6 +101,9 @@ PARAM_OBJECTS = {
     "clock_id": "clock",
     "slug": "calendar_slug",
     "kind": "=freelancers",
+    # Hiring (issue 13): the applicant's signed link and the first drawn question
+    "token": "hiring_token",
+    "number": "=1",
 }
 
 

@@ -93,6 +93,37 @@ def _reported_case(*, reporter, team, client_name: str) -> Case:
     )
 
 
+def _hiring_world(lead, team) -> dict:
+    """Hiring (issue 13): a round of team A and an applicant with the assessment open."""
+    from hiring import services as hiring_services
+
+    rnd = hiring_services.round_create(
+        actor=lead,
+        team=team,
+        name="Access round",
+        assessment_title="Assessment",
+        assessment_text="Five-dollar assessment.",
+        hourly_title="Hourly",
+        hourly_text="Long-term hourly.",
+    )
+    hiring_services.question_create(
+        actor=lead, kind="choice", text="Pick one.", options=["a", "b"], correct_option=0
+    )
+    applicant = hiring_services.applicant_add(
+        round=rnd, actor=lead, name="Matrix Applicant", email="matrix@example.com", country="PH"
+    )
+    applicant = hiring_services.applicant_move(
+        applicant=applicant, to_stage="assessment_offered", actor=lead
+    )
+    hiring_services.assessment_open(applicant=applicant)
+    return {
+        "hiring_round": rnd,
+        "hiring_posting": rnd.postings.order_by("id").first(),
+        "hiring_applicant": applicant,
+        "hiring_token": hiring_services.token_for(applicant),
+    }
+
+
 def build_world(scopes: list[str]) -> World:
     world = World()
     team_a, lead_own = _team_with_lead("Access Team A", "lead_own")
@@ -153,6 +184,9 @@ def build_world(scopes: list[str]) -> World:
     )
     shortlist = shortlist_create(actor=agent, criteria=criteria)
 
+    # Hiring (issue 13): team A's round, an applicant whose submission is open ----------
+    hiring = _hiring_world(lead_own, team_a)
+
     macro = MacroFactory(slug="access-matrix-macro", name="Access matrix macro")
     audit = audit_record(actor=agent, action="access_matrix.fixture", target=case_a)
 
@@ -176,6 +210,7 @@ def build_world(scopes: list[str]) -> World:
         macro=macro,
         audit_event=AuditEvent.objects.get(pk=audit.pk),
         calendar_slug=CALENDAR_SLUG,
+        **hiring,
     )
 
     for persona, user in users.items():
