@@ -330,6 +330,10 @@ SPECTACULAR_SETTINGS = {
         "ImportJobStatusEnum": "sourcing.models.imports.ImportJob.Status",
         "ChatMessageStatusEnum": "core.models.notifications.ChatMessage.Status",
         "EmailStatusEnum": "core.models.notifications.EmailStatus",
+        # Hiring (issue 13)
+        "HiringQuestionKindEnum": "hiring.models.QuestionKind",
+        "HiringPostingKindEnum": "hiring.models.PostingKind",
+        "HiringStageEnum": "hiring.models.Stage",
     },
 }
 
