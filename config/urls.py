@@ -8,6 +8,8 @@ api_v1 = [
     path("", include("core.api.urls")),
     path("", include("escalations.api_urls")),
     path("sourcing/", include("sourcing.api_urls")),
+    # Courtesy credits (issue 12, CRD-1..CRD-6)
+    path("", include("credits.api_urls")),
     # Integrations (issue 15): webhooks, inbound email, resources, client messages
     path("", include("integrations.api_urls")),
     # Hiring (issue 13: HIR-1..4, 6, 7, 9)
