@@ -85,7 +85,7 @@ def _flush_lifts_audit_truncate_trigger():
 def _flush_lifts_sqlite_ledger_trigger():
     """SQLite empties tables with DELETE, which the append-only ledger refuses; the flush
     drops that trigger and creates it again in the same transaction."""
-    from django.db.backends.sqlite3.operations import DatabaseOperations
+    from django.db.backends.sqlite3.base import DatabaseOperations
 
     from credits.migrations import _ledger_triggers as triggers
 

@@ -42,6 +42,19 @@ def inputs(draw, **fixed):
     return QuoteInputs(**values)
 
 
+# One-off factors may count against the client (admin-set); rates and caps never do.
+SIGNED = {
+    "code_review_favours_client_points",
+    "code_review_favours_freelancer_points",
+    "no_product_points",
+    "work_diary_supports_client_points",
+    "work_diary_supports_freelancer_points",
+    "growth_medium_points",
+    "growth_high_points",
+    "ndf_found_points",
+}
+
+
 @st.composite
 def weights(draw):
     """Any admin-set rules: per-unit weights and caps >= 0, one-off factors signed."""
@@ -49,8 +62,7 @@ def weights(draw):
     for name in RULE_DEFAULTS:
         if name in ("min_percent", "max_percent"):
             continue
-        unsigned = "per" in name or "max" in name or name in ("baseline_percent",)
-        w[name] = draw(points if unsigned else signed)
+        w[name] = draw(signed if name in SIGNED else points)
     low = draw(st.decimals(min_value=0, max_value=50, places=2))
     w["min_percent"] = low
     w["max_percent"] = draw(st.decimals(min_value=low, max_value=100, places=2))
