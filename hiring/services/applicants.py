@@ -158,7 +158,15 @@ def applicants_import_csv(*, round: Round, actor, text: str) -> list[Applicant]:
 
 
 def _paid_before(applicant: Applicant) -> Applicant | None:
-    """Another application of the same person already paid for the $5 assessment."""
+    """Another application of the same person already paid for the $5 assessment.
+
+    Every application of the person is locked first (in id order), so two concurrent
+    offers to the same person in two rounds serialise and only one is paid."""
+    list(
+        _earlier_same_person(applicant.email_hash, applicant.profile_hash)
+        .select_for_update()
+        .values_list("pk", flat=True)
+    )
     return (
         _earlier_same_person(applicant.email_hash, applicant.profile_hash, exclude_pk=applicant.pk)
         .filter(assessment_paid_at__isnull=False)
