@@ -261,6 +261,20 @@ if PORT > 65535:
     raise ImproperlyConfigured(f"PORT must be at most 65535, got {PORT}")
 SITE_URL = env_str("SITE_URL", f"http://127.0.0.1:{PORT}")
 
+# Integrations (issue 15: ESC-10 client email, API-3 outbound webhooks) -----------------
+# Client emails come from the team's mailbox (admin) or this address; replies go to
+# case+<reference>.<signature>@CLIENT_REPLY_DOMAIN, which the inbound-mail relay posts to
+# /api/v1/webhooks/email/ signed with INBOUND_EMAIL_SECRET (commas allow rotation).
+CLIENT_EMAIL_FROM = env_str("CLIENT_EMAIL_FROM", DEFAULT_FROM_EMAIL)
+CLIENT_REPLY_DOMAIN = env_str("CLIENT_REPLY_DOMAIN", "replies.localhost")
+INBOUND_EMAIL_SECRET = env_str("INBOUND_EMAIL_SECRET", "")
+# Webhook endpoints in private networks (loopback, RFC 1918, link-local) are refused
+# unless this is on (a webhook must not probe the internal network).
+WEBHOOK_ALLOW_PRIVATE_TARGETS = env_bool("WEBHOOK_ALLOW_PRIVATE_TARGETS", False)
+WEBHOOK_SWEEP_INTERVAL_SECONDS = env_int("WEBHOOK_SWEEP_INTERVAL_SECONDS", 30, minimum=1)
+WEBHOOK_DISABLE_AFTER_FAILURES = env_int("WEBHOOK_DISABLE_AFTER_FAILURES", 20, minimum=1)
+WEBHOOK_DISABLE_AFTER_HOURS = env_int("WEBHOOK_DISABLE_AFTER_HOURS", 24, minimum=0)
+
 # REST API ------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -46,11 +46,18 @@ def sign(*, secret: str, timestamp: int | str, body: bytes) -> str:
 
 
 def verify_signature(
-    *, timestamp: str | None, signature: str | None, body: bytes, now: float | None = None
+    *,
+    timestamp: str | None,
+    signature: str | None,
+    body: bytes,
+    now: float | None = None,
+    secrets: list[str] | None = None,
+    secret_name: str = "TICKET_WEBHOOK_SECRET",
 ) -> None:
-    secrets = webhook_secrets()
+    """``secrets``/``secret_name``: another webhook signed the same way (inbound email)."""
+    secrets = webhook_secrets() if secrets is None else secrets
     if not secrets:
-        raise WebhookNotConfigured("The ticket webhook has no secret (TICKET_WEBHOOK_SECRET).")
+        raise WebhookNotConfigured(f"The webhook has no secret ({secret_name}).")
     if not timestamp or not signature:
         raise WebhookAuthError(
             f"Both {TIMESTAMP_HEADER} and {SIGNATURE_HEADER} headers are required.",

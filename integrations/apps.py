@@ -13,6 +13,13 @@ class IntegrationsConfig(AppConfig):
         from .receivers import connect
 
         connect()
+        register_periodic(
+            name="client-messages-requeue",
+            task="integrations.client_messages_requeue",
+            every_seconds=60,
+            description="ESC-10: queues again client emails still queued 2 minutes after "
+            "their task was queued (broker down, worker killed); gives up after 6 tries.",
+        )
 
         register_periodic(
             name="webhook-sweep",

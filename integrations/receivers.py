@@ -37,6 +37,15 @@ def clocks_changed(sender, *, clocks: list[SlaClock], kind: str, **kwargs) -> No
 
 
 def connect() -> None:
+    from django.db.models.signals import post_save
+
     from core.sla import sla_clocks_changed
+    from escalations.models import CaseEvent
+
+    from .messages import on_case_event_saved
 
     sla_clocks_changed.connect(clocks_changed, dispatch_uid="integrations.clocks_changed")
+    # ESC-10: a client-visible reply recorded on a timeline is emailed to the client.
+    post_save.connect(
+        on_case_event_saved, sender=CaseEvent, dispatch_uid="integrations.client_message"
+    )
