@@ -27,6 +27,7 @@ urlpatterns = [
     ),
     re_path(r"^api/", api_not_found),
     path("sourcing/", include("sourcing.urls")),
+    path("credits/", include("credits.urls")),  # courtesy credits (issue 12)
     # Hiring (issue 13): the lead's pages under /hiring/, the applicant's under /apply/
     path("", include("hiring.urls")),
     path("", include("escalations.urls")),
