@@ -348,6 +348,17 @@ SPECTACULAR_SETTINGS = {
         "HiringQuestionKindEnum": "hiring.models.QuestionKind",
         "HiringPostingKindEnum": "hiring.models.PostingKind",
         "HiringStageEnum": "hiring.models.Stage",
+        # UFL process (issue 11)
+        "PartyEnum": "escalations.models.macros.Party",
+        "UflChannelEnum": "escalations.models.ufl.Channel",
+        "UflDeliveryStatusEnum": "escalations.models.ufl.DeliveryStatus",
+        "UflAttemptOutcomeEnum": "escalations.models.ufl.AttemptOutcome",
+        "UflOutcomeEnum": "escalations.models.ufl.Outcome",
+        "UflClaimKindEnum": "escalations.models.ufl.ClaimKind",
+        "UflVerificationEnum": "escalations.models.ufl.Verification",
+        "UflScheduleStateEnum": "escalations.models.ufl.SCHEDULE_STATES",
+        "CallOutcomeEnum": "escalations.models.cases.CallOutcome",
+        "SlaClockStateEnum": "core.models.ClockState",
     },
 }
 

@@ -452,12 +452,14 @@ class ChecklistItemSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ChecklistItem
-        fields = ["key", "label", "position", "done", "done_by", "done_at"]
+        fields = ["key", "label", "position", "done", "done_by", "done_at", "note"]
         read_only_fields = fields
 
 
 class ChecklistTickSerializer(serializers.Serializer):
     done = serializers.BooleanField(default=True)
+    # UFL-4: what the research found (internal), e.g. where the contact info was.
+    note = SingleLineCharField(max_length=500, required=False, allow_blank=True)
 
 
 class ContactRequestSerializer(serializers.ModelSerializer):

@@ -4,6 +4,7 @@ from django.urls import path
 
 from . import views
 from .exports import outreach_export
+from .views import ufl as ufl_views
 from .views.search import search as search_page
 
 app_name = "escalations"
@@ -39,6 +40,35 @@ urlpatterns = [
         "contact-requests/<int:pk>/decide/",
         views.contact_request_decide,
         name="contact-request-decide",
+    ),
+    # UFL-1 to UFL-7 (issue 11): the freelancer contact plan's panel and pages.
+    path("cases/<str:reference>/ufl/attempts/", ufl_views.ufl_attempt, name="ufl-attempt"),
+    path("cases/<str:reference>/ufl/reply/", ufl_views.ufl_reply, name="ufl-reply"),
+    path("cases/<str:reference>/ufl/outcome/", ufl_views.ufl_outcome, name="ufl-outcome"),
+    path("cases/<str:reference>/ufl/claims/", ufl_views.ufl_claim, name="ufl-claim"),
+    path(
+        "cases/<str:reference>/ufl/claims/<int:claim_id>/",
+        ufl_views.ufl_claim_update,
+        name="ufl-claim-update",
+    ),
+    path("cases/<str:reference>/ufl/ndf/", ufl_views.ufl_ndf, name="ufl-ndf"),
+    path(
+        "cases/<str:reference>/ufl/research/<int:item_id>/",
+        ufl_views.ufl_research,
+        name="ufl-research",
+    ),
+    path("cases/<str:reference>/ufl/plan/", ufl_views.ufl_plan, name="ufl-plan"),
+    path("cases/<str:reference>/ufl/stringent/", ufl_views.ufl_stringent, name="ufl-stringent"),
+    path("cases/<str:reference>/ufl/evidence/", ufl_views.ufl_evidence_page, name="ufl-evidence"),
+    path(
+        "cases/<str:reference>/ufl/evidence.csv",
+        ufl_views.ufl_evidence_csv_page,
+        name="ufl-evidence-csv",
+    ),
+    path(
+        "cases/<str:reference>/ufl/move-forward/",
+        ufl_views.ufl_move_forward,
+        name="ufl-move-forward",
     ),
     path("breaches/", views.breach_review, name="breach-review"),
     path(

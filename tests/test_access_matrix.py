@@ -200,6 +200,7 @@ CLAIM_ROWS = [
     claim_case("case_a"),  # already claimed: 409 for those who see it
 ]
 MACRO_CASE = {"case": "@case_a"}
+CREDIT_QUOTE = {"id": "credit_quote"}  # credits (issue 12)
 # Notes: teammates may add internal notes (README "Access"); a client-visible one is a
 # reply to the client, which stays the assignee's (403 for a teammate).
 SEARCH = {"q": "client"}  # both teams' cases match: the scoping test needs a hit
@@ -224,6 +225,18 @@ EXPECTATIONS = {
     f"POST {CASE}/calls/": work_case(),
     f"POST {CASE}/contact-attempts/": work_case(),
     f"GET {CASE}/checklist/": view_case(),
+    # The unresponsive-freelancer plan (UFL-1 to UFL-7, issue 11): team A's case is an
+    # outreach case, so what those who may act get is a 409 (not a UFL case) or a 400 ----
+    f"GET {CASE}/ufl/": view_case(),
+    f"PATCH {CASE}/ufl/": work_case(),
+    f"POST {CASE}/ufl/attempts/": work_case(),
+    f"POST {CASE}/ufl/freelancer-reply/": work_case(),
+    f"POST {CASE}/ufl/outcome/": work_case(),
+    f"GET {CASE}/ufl/evidence/": view_case(),
+    f"GET {CASE}/ufl/claims/": view_case(),
+    f"POST {CASE}/ufl/claims/": work_case(),
+    f"PATCH {CASE}/ufl/claims/{{id}}/": work_case(),
+    f"POST {CASE}/ufl/ndf/": work_case(),
     f"POST {CASE}/checklist/{{key}}/": work_case(),
     # Contact info (ESC-7) ----------------------------------------------------------------
     f"GET {CASE}/contact-requests/": view_case(),
@@ -238,6 +251,28 @@ EXPECTATIONS = {
     "POST /api/v1/macros/{id}/send/": work_case(body=MACRO_CASE, service_scoped=DENY),
     # Search (ESC-9): within the viewer's access --------------------------------------------
     "GET /api/v1/search/": any_staff(READ, query=SEARCH),
+    # Courtesy credits (issue 12, CRD-1..CRD-5): team A's case has a credit ------------
+    # (so those who may act get 400 for the empty body or 409 "already issued")
+    f"GET {CASE}/credit-facts/": view_case(),
+    f"POST {CASE}/credit-facts/": work_case(),
+    f"POST {CASE}/credit-quotes/": work_case(service_scoped=DENY),
+    "GET /api/v1/credit-quotes/{id}/": view_case(service_scoped=DENY, objects=CREDIT_QUOTE),
+    "POST /api/v1/credit-quotes/{id}/approve/": lead_decides(objects=CREDIT_QUOTE),
+    "POST /api/v1/credit-quotes/{id}/reject/": lead_decides(objects=CREDIT_QUOTE),
+    "POST /api/v1/credit-quotes/{id}/issue/": work_case(service_scoped=DENY, objects=CREDIT_QUOTE),
+    "POST /api/v1/credits/{id}/reverse/": lead_decides(objects={"id": "credit"}),
+    "GET /api/v1/credits/ledger/": lead_only(),
+    "POST /credits/cases/{reference}/facts/": work_case(),
+    "POST /credits/cases/{reference}/quote/": work_case(),
+    "POST /credits/quotes/{pk}/approve/": lead_decides(objects={"pk": "credit_quote"}),
+    "POST /credits/quotes/{pk}/reject/": lead_decides(objects={"pk": "credit_quote"}),
+    "POST /credits/quotes/{pk}/issue/": work_case(objects={"pk": "credit_quote"}),
+    "POST /credits/entries/{pk}/offer/": work_case(objects={"pk": "credit"}),
+    "POST /credits/entries/{pk}/reverse/": lead_decides(objects={"pk": "credit"}),
+    "GET /credits/approvals/": lead_only(),
+    "GET /credits/ledger/": lead_only(),
+    "GET /credits/ledger.csv": lead_only(),
+    # (end credits)
     # Outreach (NCO-1, NCO-4): lists scoped in the query ---------------------------------
     "GET /api/v1/outreach/": any_staff(READ),
     "GET /api/v1/outreach/export/": any_staff(READ),
@@ -309,6 +344,19 @@ EXPECTATIONS = {
     "GET /cases/{reference}/macros/preview/": view_case(query={"macro": "@macro"}),
     "POST /cases/{reference}/macros/send/": work_case(),
     "POST /cases/{reference}/contact-requests/": work_case(),
+    # The UFL panel's actions and pages (issue 11); 409 on team A's outreach case is "OK"
+    "POST /cases/{reference}/ufl/attempts/": work_case(),
+    "POST /cases/{reference}/ufl/reply/": work_case(),
+    "POST /cases/{reference}/ufl/outcome/": work_case(),
+    "POST /cases/{reference}/ufl/claims/": work_case(),
+    "POST /cases/{reference}/ufl/claims/{claim_id}/": work_case(),
+    "POST /cases/{reference}/ufl/ndf/": work_case(),
+    "POST /cases/{reference}/ufl/research/{item_id}/": work_case(),
+    "POST /cases/{reference}/ufl/plan/": work_case(),
+    "POST /cases/{reference}/ufl/stringent/": work_case(),
+    "GET /cases/{reference}/ufl/evidence/": view_case(),
+    "GET /cases/{reference}/ufl/evidence.csv": view_case(),
+    "GET /cases/{reference}/ufl/move-forward/": view_case(),
     "POST /contact-requests/{pk}/decide/": lead_decides(),
     "GET /breaches/": lead_only(),
     # The breach review is a lead's page: any agent is refused before the clock is looked up.
@@ -340,6 +388,9 @@ EXPECTATIONS = {
 
 # Lists whose rows belong to teams: no foreign reference in the body (CORE-8) ------------
 SCOPED_LISTS = [
+    "GET /api/v1/credits/ledger/",  # credits (issue 12)
+    "GET /credits/ledger/",  # credits (issue 12)
+    "GET /credits/ledger.csv",  # credits (issue 12)
     "GET /api/v1/cases/",
     "GET /api/v1/sla-clocks/",
     "GET /api/v1/outreach/",

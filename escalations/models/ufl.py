@@ -281,6 +281,15 @@ class AttemptOutcome(models.TextChoices):
     REPLIED = "replied", "The freelancer replied"
 
 
+# The state of one scheduled attempt as the plan shows it.
+SCHEDULE_STATES = [
+    ("made", "Made"),
+    ("due", "Due now"),
+    ("upcoming", "Upcoming"),
+    ("cancelled", "Not needed"),
+]
+
+
 class UflAttempt(models.Model):
     plan = models.ForeignKey(UflPlan, on_delete=models.CASCADE, related_name="attempts")
     number = models.PositiveSmallIntegerField()

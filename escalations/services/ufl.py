@@ -81,7 +81,7 @@ def _choice(value, choices, field: str) -> str:
     return value
 
 
-def _require_ufl(case: Case) -> None:
+def require_ufl(case: Case) -> None:
     if case.kind not in UFL_KINDS:
         raise Conflict(
             f"{case.reference} is a {case.get_kind_display().lower()} case; the freelancer "
@@ -171,7 +171,7 @@ def ufl_plan_open(*, case: Case, actor, at=None) -> UflPlan:
     Records the expectations (UFL-1) as a client-visible timeline entry rendered from the
     admin-editable template, and adds the research checklist (UFL-4).
     """
-    _require_ufl(case)
+    require_ufl(case)
     existing = UflPlan.objects.filter(case=case).first()
     if existing is not None:
         return existing
@@ -215,7 +215,7 @@ def ufl_plan_open(*, case: Case, actor, at=None) -> UflPlan:
 def ufl_stringent_add(*, case: Case, agent) -> UflPlan:
     """UFL-1: add the stringent reminders (escrow agent, no legal authority), once."""
     require_can_work(agent, case, "add the stringent reminders")
-    _require_ufl(case)
+    require_ufl(case)
     _require_open(case, "take more replies")
     plan = _plan_locked(case)
     if plan.stringent_added_at is not None:
@@ -248,7 +248,7 @@ def ufl_plan_update(*, case: Case, actor, **changes) -> UflPlan:
     if unknown:
         raise InvalidInput(f"These fields cannot be edited: {', '.join(sorted(unknown))}.")
     require_can_work(actor, case, "edit the freelancer contact plan")
-    _require_ufl(case)
+    require_ufl(case)
     plan = _plan_locked(case)
     for name in ("freelancer_time_zone", "client_time_zone"):
         if name in changes:
@@ -348,7 +348,7 @@ def ufl_attempt_record(
             "Record the freelancer's reply itself (it moves the case to mediation).",
             field="outcome",
         )
-    _require_ufl(case)
+    require_ufl(case)
     _require_open(case, "take more contact attempts")
     check_case_instant(at, opened_at=case.created_at, field="at")
     at = (at or timezone.now()).astimezone(dt.UTC)  # real hours, never wall-clock hours
@@ -554,7 +554,7 @@ def ufl_reply_record(
     """
     if actor is not None:
         require_can_work(actor, case, "record the freelancer's reply")
-    _require_ufl(case)
+    require_ufl(case)
     _require_open(case, "take a reply")
     summary = (summary or "").strip()
     if not summary:
@@ -627,7 +627,7 @@ def ufl_outcome_record(
     """UFL-7: resolved with the freelancer, or not resolvable; stops every UFL clock."""
     require_can_work(actor, case, "record the outcome")
     _choice(outcome, Outcome, "outcome")
-    _require_ufl(case)
+    require_ufl(case)
     _require_open(case, "take an outcome")
     summary = (summary or "").strip()
     check_text(summary, field="summary", multiline=True)

@@ -64,6 +64,7 @@ from ..services import macro_values
 from ..state_machine import NEEDS_REASON, allowed_from
 from ._common import CalendarCache, amber_at, case_or_404, is_partial
 from .queue import decorate_queue_rows, queue_counts
+from .ufl import ufl_context
 
 FORM_CLASSES = {
     "note": NoteForm,
@@ -80,6 +81,7 @@ PANELS = {
     "checklist": "escalations/partials/case_checklist.html",
     "macro": "escalations/partials/macro_panel.html",
     "contact": "escalations/partials/contact_panel.html",
+    "ufl": "escalations/partials/ufl_panel.html",  # issue 11: the UFL panel
 }
 
 
@@ -92,7 +94,9 @@ def _first_form_error(form) -> str:
     return "Check the form."
 
 
-def case_context(request, case, *, forms=None, errors=None, preview=None, panel_error=None):
+def case_context(
+    request, case, *, forms=None, errors=None, preview=None, panel_error=None, ufl_forms=None
+):
     """Everything the case page shows, for the viewer."""
     user = request.user
     can_work = can_work_case(user, case)
@@ -123,6 +127,8 @@ def case_context(request, case, *, forms=None, errors=None, preview=None, panel_
         if req.status == ContactRequestStatus.APPROVED and can_read_contact_info(user, req):
             req.shareable = services.contact_info_shareable(request=req, user=user)
     checklist = list(case.checklist.select_related("done_by").order_by("position", "id"))
+    # UFL-4's research items show in the UFL panel, not in the outreach checklist.
+    checklist = [item for item in checklist if not item.key.startswith("ufl_")]
     forms = {name: cls() for name, cls in FORM_CLASSES.items()} | (forms or {})
     if not forms["assign"].is_bound and case.assignee_id:
         forms["assign"] = AssignForm(initial={"assignee": case.assignee.username})
@@ -157,6 +163,8 @@ def case_context(request, case, *, forms=None, errors=None, preview=None, panel_
         "panel_error": panel_error,
         # Sourcing shortlists made for this case, as the viewer may see them.
         "shortlists": list(shortlists_for_case(case.reference, user)[:10]),
+        # UFL-1 to UFL-7 (issue 11): the freelancer contact plan, None outside the process.
+        "ufl": ufl_context(case, user, forms=ufl_forms),
     }
 
 
@@ -373,7 +381,20 @@ def case_checklist_tick(request, reference, item_id):
 def _macro_extra_fields(macro, case, user):
     """Placeholders the macro uses that the case cannot fill: the agent types them."""
     values = macro_values(case=case, agent=user)
-    return [name for name in macro.placeholders if not str(values.get(name, "")).strip()]
+    return [
+        name
+        for name in macro.placeholders
+        # ESC-11 (issue 15): the resource picker fills {{ resources }}, not a text box.
+        if name != "resources" and not str(values.get(name, "")).strip()
+    ]
+
+
+def _with_resources(case, macro, data, extra: dict) -> dict:
+    """ESC-11 (issue 15): the chosen help-center links (``resource`` fields) as a value."""
+    from integrations.resources import resources_extra
+
+    ids = data.getlist("resource")
+    return {**extra, **resources_extra(case=case, raw_ids=ids, placeholders=macro.placeholders)}
 
 
 @login_required
@@ -388,9 +409,13 @@ def case_macro_preview(request, reference):
     extra = form.extra(request.GET)
     missing = [n for n in _macro_extra_fields(macro, case, request.user) if n not in extra]
     preview = {"macro": macro, "extra": extra, "missing": missing}
+    preview["resource_ids"] = request.GET.getlist("resource")  # ESC-11 (issue 15)
     try:
         preview["rendered"] = services.macro_render(
-            macro=macro, case=case, agent=request.user, extra=extra
+            macro=macro,
+            case=case,
+            agent=request.user,
+            extra=_with_resources(case, macro, request.GET, extra),
         )
     except DomainError as exc:
         return _refused(request, case, "macro", exc, preview=preview)
@@ -413,9 +438,15 @@ def case_macro_send(request, reference):
     macro = form.cleaned_data["macro"]
     extra = form.extra(request.POST)
     try:
-        services.macro_send(macro=macro, case=case, agent=request.user, extra=extra)
+        services.macro_send(
+            macro=macro,
+            case=case,
+            agent=request.user,
+            extra=_with_resources(case, macro, request.POST, extra),  # ESC-11 (issue 15)
+        )
     except DomainError as exc:
         preview = {"macro": macro, "extra": extra, "missing": list(extra)}
+        preview["resource_ids"] = request.POST.getlist("resource")
         return _refused(request, case, "macro", exc, preview=preview)
     return _respond(request, case, "macro", success=f"Reply sent: {macro.name}.")
 

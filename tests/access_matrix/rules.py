@@ -77,6 +77,7 @@ def rule(
 ID_BY_COLLECTION = {
     "audit": "audit_event",
     "calendars": "calendar_slug",
+    "claims": "ufl_claim",  # issue 11: /cases/{reference}/ufl/claims/{id}/
     "contact-requests": "pending_request",
     "freelancers": "freelancer",
     "agencies": "agency",
@@ -98,6 +99,7 @@ PARAM_OBJECTS = {
     "reference": "case_a",
     "key": "checklist_item.key",
     "item_id": "checklist_item",
+    "claim_id": "ufl_claim",  # issue 11
     "clock_id": "clock",
     "slug": "calendar_slug",
     "kind": "=freelancers",

@@ -16,11 +16,13 @@ def _open_clocks(case):
 
 
 def test_the_four_kinds_exist_esc_2():
+    """ESC-2's four kinds, and the NDF escalation a UFL-5 marking opens (its own kind)."""
     assert set(Kind.values) == {
         "new_client_outreach",
         "unresponsive_freelancer",
         "refund_request",
         "general",
+        "non_delivery_fraud",
     }
 
 
