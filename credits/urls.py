@@ -1,12 +1,11 @@
-from django.urls import path, re_path
+from django.urls import path
 
 from . import views
 
 app_name = "credits"
-CASE = r"^cases/(?P<reference>[A-Za-z]{3}-\d+)/"
 urlpatterns = [
-    re_path(CASE + r"facts/$", views.case_facts, name="case-facts"),
-    re_path(CASE + r"quote/$", views.case_quote, name="case-quote"),
+    path("cases/<str:reference>/facts/", views.case_facts, name="case-facts"),
+    path("cases/<str:reference>/quote/", views.case_quote, name="case-quote"),
     path("quotes/<int:pk>/approve/", views.quote_approve, name="quote-approve"),
     path("quotes/<int:pk>/reject/", views.quote_reject, name="quote-reject"),
     path("quotes/<int:pk>/issue/", views.quote_issue, name="quote-issue"),
