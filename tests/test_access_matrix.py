@@ -201,7 +201,6 @@ CLAIM_ROWS = [
 ]
 MACRO_CASE = {"case": "@case_a"}
 CREDIT_QUOTE = {"id": "credit_quote"}  # credits (issue 12)
-CREDIT_QUOTE = {"id": "credit_quote"}  # credits (issue 12)
 # Notes: teammates may add internal notes (README "Access"); a client-visible one is a
 # reply to the client, which stays the assignee's (403 for a teammate).
 SEARCH = {"q": "client"}  # both teams' cases match: the scoping test needs a hit
@@ -252,28 +251,6 @@ EXPECTATIONS = {
     "POST /api/v1/macros/{id}/send/": work_case(body=MACRO_CASE, service_scoped=DENY),
     # Search (ESC-9): within the viewer's access --------------------------------------------
     "GET /api/v1/search/": any_staff(READ, query=SEARCH),
-    # Courtesy credits (issue 12, CRD-1..CRD-5): team A's case has a credit ------------
-    # (so those who may act get 400 for the empty body or 409 "already issued")
-    f"GET {CASE}/credit-facts/": view_case(),
-    f"POST {CASE}/credit-facts/": work_case(),
-    f"POST {CASE}/credit-quotes/": work_case(service_scoped=DENY),
-    "GET /api/v1/credit-quotes/{id}/": view_case(service_scoped=DENY, objects=CREDIT_QUOTE),
-    "POST /api/v1/credit-quotes/{id}/approve/": lead_decides(objects=CREDIT_QUOTE),
-    "POST /api/v1/credit-quotes/{id}/reject/": lead_decides(objects=CREDIT_QUOTE),
-    "POST /api/v1/credit-quotes/{id}/issue/": work_case(service_scoped=DENY, objects=CREDIT_QUOTE),
-    "POST /api/v1/credits/{id}/reverse/": lead_decides(objects={"id": "credit"}),
-    "GET /api/v1/credits/ledger/": lead_only(),
-    "POST /credits/cases/{reference}/facts/": work_case(),
-    "POST /credits/cases/{reference}/quote/": work_case(),
-    "POST /credits/quotes/{pk}/approve/": lead_decides(objects={"pk": "credit_quote"}),
-    "POST /credits/quotes/{pk}/reject/": lead_decides(objects={"pk": "credit_quote"}),
-    "POST /credits/quotes/{pk}/issue/": work_case(objects={"pk": "credit_quote"}),
-    "POST /credits/entries/{pk}/offer/": work_case(objects={"pk": "credit"}),
-    "POST /credits/entries/{pk}/reverse/": lead_decides(objects={"pk": "credit"}),
-    "GET /credits/approvals/": lead_only(),
-    "GET /credits/ledger/": lead_only(),
-    "GET /credits/ledger.csv": lead_only(),
-    # (end credits)
     # Courtesy credits (issue 12, CRD-1..CRD-5): team A's case has a credit ------------
     # (so those who may act get 400 for the empty body or 409 "already issued")
     f"GET {CASE}/credit-facts/": view_case(),
@@ -411,9 +388,6 @@ EXPECTATIONS = {
 
 # Lists whose rows belong to teams: no foreign reference in the body (CORE-8) ------------
 SCOPED_LISTS = [
-    "GET /api/v1/credits/ledger/",  # credits (issue 12)
-    "GET /credits/ledger/",  # credits (issue 12)
-    "GET /credits/ledger.csv",  # credits (issue 12)
     "GET /api/v1/credits/ledger/",  # credits (issue 12)
     "GET /credits/ledger/",  # credits (issue 12)
     "GET /credits/ledger.csv",  # credits (issue 12)

@@ -146,27 +146,6 @@ def _credits_world(case_a, agent, lead_own) -> dict:
     return {"credit_quote": quote, "credit": credit_issue(quote=quote, actor=agent)}
 
 
-def _credits_world(case_a, agent, lead_own) -> dict:
-    """Credits (issue 12): team A's case quoted above the threshold, approved by team A's
-    lead, issued by the assignee (so it is in the ledger)."""
-    from credits.services import (
-        credit_facts_record,
-        credit_issue,
-        credit_quote_approve,
-        credit_quote_create,
-    )
-
-    credit_facts_record(
-        case=case_a,
-        actor=agent,
-        values={"contract_id": "C-ACCESS-A", "non_refunded_payments": "1000.00"},
-        source="page",
-    )
-    quote = credit_quote_create(case=case_a, actor=agent)
-    quote = credit_quote_approve(quote=quote, lead=lead_own, content_hash=quote.content_hash)
-    return {"credit_quote": quote, "credit": credit_issue(quote=quote, actor=agent)}
-
-
 def build_world(scopes: list[str]) -> World:
     world = World()
     team_a, lead_own = _team_with_lead("Access Team A", "lead_own")
@@ -237,8 +216,6 @@ def build_world(scopes: list[str]) -> World:
 
     credits = _credits_world(case_a, agent, lead_own)  # issue 12
 
-    credits = _credits_world(case_a, agent, lead_own)  # issue 12
-
     macro = MacroFactory(slug="access-matrix-macro", name="Access matrix macro")
     audit = audit_record(actor=agent, action="access_matrix.fixture", target=case_a)
 
@@ -262,7 +239,6 @@ def build_world(scopes: list[str]) -> World:
         macro=macro,
         audit_event=AuditEvent.objects.get(pk=audit.pk),
         calendar_slug=CALENDAR_SLUG,
-        **credits,  # issue 12
         **credits,  # issue 12
         ufl_claim=ufl_claim,  # issue 11
         **hiring,
