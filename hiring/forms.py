@@ -38,7 +38,7 @@ class ApplicantForm(GuardedForm):
 class ImportForm(GuardedForm):
     file = forms.FileField(
         validators=[file_size_validator()],
-        help_text="CSV with name, email, profile_id, country, region, languages",
+        help_text="CSV with the columns name, email, profile id, country, region, languages",
     )
 
 
@@ -57,6 +57,11 @@ MANUAL_CHOICES = [
 class MoveForm(GuardedForm):
     to_stage = forms.ChoiceField(choices=MANUAL_CHOICES, label="Move to")
     reason = forms.CharField(required=False, max_length=500)
+
+    def __init__(self, *args, allowed=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if allowed is not None:  # the page offers only the moves the table allows from here
+            self.fields["to_stage"].choices = [c for c in MANUAL_CHOICES if c[0] in allowed]
 
 
 class NoteForm(GuardedForm):

@@ -47,6 +47,21 @@ def pages_for(user) -> list[tuple[str, str]]:
     if user.is_lead:
         pages.append(("sourcing:thresholds", reverse("sourcing:thresholds")))
         pages.append(("sourcing:import", reverse("sourcing:import")))
+    # Hiring (issue 13): a lead's round pages and one applicant's own submission pages
+    if user.is_lead:
+        from hiring.access import applicants_visible_to, rounds_visible_to
+        from hiring.services import token_for
+
+        round_ = rounds_visible_to(user).order_by("pk").first()
+        if round_ is not None:
+            for name in ("hiring:round", "hiring:review", "hiring:funnel"):
+                pages.append((name, reverse(name, args=[round_.pk])))
+        for applicant in applicants_visible_to(user).exclude(submitted_at=None).order_by("pk"):
+            pages.append(("hiring:applicant", reverse("hiring:applicant", args=[applicant.pk])))
+        first = applicants_visible_to(user).exclude(submitted_at=None).order_by("pk").first()
+        if first is not None:
+            for name in ("hiring:apply", "hiring:apply-availability", "hiring:apply-assessment"):
+                pages.append((name, reverse(name, args=[token_for(first)])))
     seen, unique = set(), []
     for name, path in pages:
         if path not in seen:

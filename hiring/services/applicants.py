@@ -128,12 +128,17 @@ def applicant_add(*, round: Round, actor, **data) -> Applicant:
     return _create(round, actor, _clean_applicant(data))
 
 
+def _column(name) -> str:
+    """``Profile ID`` and ``profile_id`` name the same column."""
+    return (name or "").strip().lower().replace(" ", "_")
+
+
 @transaction.atomic
 def applicants_import_csv(*, round: Round, actor, text: str) -> list[Applicant]:
     """All or nothing: a bad row refuses the file, naming the row and the field."""
     require_decides_for(actor, round.team_id)
     reader = csv.DictReader(io.StringIO(text))
-    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    header = [_column(h) for h in (reader.fieldnames or [])]
     missing = [c for c in ("name", "country") if c not in header]
     if missing:
         raise InvalidInput(
@@ -144,7 +149,7 @@ def applicants_import_csv(*, round: Round, actor, text: str) -> list[Applicant]:
     for number, raw in enumerate(reader, start=2):
         if number - 1 > MAX_CSV_ROWS:
             raise InvalidInput(f"At most {MAX_CSV_ROWS} rows per file.", field="file")
-        row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items()}
+        row = {_column(k): (v or "").strip() for k, v in raw.items()}
         try:
             rows.append(_clean_applicant(row))
         except InvalidInput as exc:

@@ -204,6 +204,7 @@ def applicant_page(request, pk):
             drawn.append(
                 {"number": number, "question": question, "answer": answers.get(question.pk)}
             )
+    move_form = MoveForm(allowed=allowed_from(applicant.stage))
     viewer_zone = request.user.time_zone
     week = timezone.localdate()
     week = week - timezone.timedelta(days=week.weekday())
@@ -221,8 +222,7 @@ def applicant_page(request, pk):
             "instants": instants,
             "changes": applicant.changes.select_related("actor"),
             "notes": applicant.notes.select_related("author"),
-            "move_form": MoveForm(),
-            "allowed": allowed_from(applicant.stage),
+            "move_form": move_form,
             "note_form": NoteForm(),
             "hire_form": HireForm(
                 initial={
