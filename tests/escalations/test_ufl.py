@@ -501,3 +501,21 @@ def test_timeline_kinds_of_the_process_stay_internal_esc_7(agent):
     assert internal.exists()
     assert not internal.filter(visibility=Visibility.CLIENT_VISIBLE).exists()
     assert not case.events.filter(body__contains="SECRET").exists()
+
+
+# The operators' command ---------------------------------------------------------------------
+def test_sla_sweep_command_runs_one_sweep_now_ufl_3(agent, django_capture_on_commit_callbacks):
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    case = open_refund_case(agent)
+    attempt(case, agent)
+    out = StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("sla_sweep", now=(T0 + 48 * H).isoformat(), stdout=out)
+    assert "breached" in out.getvalue()
+    assert plan_of(case).status == PlanStatus.EXHAUSTED
+    with pytest.raises(CommandError):
+        call_command("sla_sweep", now="yesterday", stdout=out)
