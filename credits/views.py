@@ -34,6 +34,7 @@ from .models import (
     QuoteStatus,
 )
 from .services._common import usd
+from .services.quotes import ndf_on_record
 
 PANEL = "#credit-panel"
 
@@ -121,6 +122,7 @@ def case_panel_context(request, case) -> dict:
         "can_work": can_work,
         "can_decide": access.can_decide_credit(user, case),
         "review_pending": services.code_review_pending(case),
+        "ndf_record": ndf_on_record(case),
         "form_token": uuid.uuid4().hex,
         "credit_error": getattr(request, "credit_error", ""),
     }

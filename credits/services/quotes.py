@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -23,6 +24,7 @@ from core.notifications import notify
 from core.services import audit_record
 from escalations.access import require_can_work
 from escalations.models import Case
+from escalations.selectors import ndf_count_for_freelancer
 
 from ..access import require_can_decide
 from ..models import (
@@ -72,7 +74,29 @@ def quote_inputs_for(case: Case) -> QuoteInputs:
             raise InvalidInput(
                 f"Record the {FactName(name).label.lower()} before quoting.", field=name
             )
-    return QuoteInputs.from_dict({k: v for k, v in facts.items() if k in INPUT_NAMES})
+    values = {k: v for k, v in facts.items() if k in INPUT_NAMES}
+    recorded = ndf_on_record(case)
+    if recorded is not None:
+        found_here, past = recorded
+        values[FactName.PAST_NDF_COUNT] = str(past)
+        if found_here:
+            values[FactName.NDF_FOUND] = "yes"
+    return QuoteInputs.from_dict(values)
+
+
+def ndf_on_record(case: Case) -> tuple[bool, int] | None:
+    """(marked NDF on this case, NDF marks on the freelancer's other cases) from the case
+    records (``escalations.selectors.ndf_count_for_freelancer``, UFL-5); None when the case
+    names no freelancer, and the entered facts are used instead."""
+    ref = (case.freelancer_id or "").strip()
+    if not ref:
+        return None
+    try:
+        found_here = case.ndf_mark is not None
+    except ObjectDoesNotExist:
+        found_here = False
+    total = ndf_count_for_freelancer(ref)
+    return found_here, max(total - (1 if found_here else 0), 0)
 
 
 def _save_snapshot(quote: CreditQuote) -> CreditQuote:
