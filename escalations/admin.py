@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 
@@ -14,8 +15,13 @@ from .models import (
     InboundEvent,
     Macro,
     NcoAssessment,
+    NdfMark,
     SlaPolicy,
     Tag,
+    UflAttempt,
+    UflClaim,
+    UflPlan,
+    UflSettings,
     unknown_placeholders,
 )
 
@@ -150,3 +156,61 @@ class CallLogAdmin(ReadOnlyAdmin):
 @admin.register(ChecklistItem)
 class ChecklistItemAdmin(ReadOnlyAdmin):
     list_display = ("case", "label", "done", "done_by", "done_at")
+
+
+# The unresponsive-freelancer process (issue 11, UFL-1 to UFL-7) ----------------------------
+class UflSettingsForm(forms.ModelForm):
+    class Meta:
+        model = UflSettings
+        fields = [
+            "attempt_offsets_hours",
+            "exhaust_after_hours",
+            "expectations_template",
+            "stringent_block",
+            "ndf_team",
+        ]
+
+    def clean(self):
+        data = super().clean()
+        for name in ("expectations_template", "stringent_block"):
+            unknown = unknown_placeholders(data.get(name) or "")
+            if unknown:
+                self.add_error(name, f"Unknown placeholder(s): {', '.join(unknown)}.")
+        return data
+
+
+@admin.register(UflSettings)
+class UflSettingsAdmin(AuditedModelAdmin):
+    """UFL-1/UFL-2: the expectations template, the stringent block, the attempt offsets."""
+
+    form = UflSettingsForm
+    list_display = ("__str__", "attempt_offsets_hours", "exhaust_after_hours", "updated_at")
+
+    def has_add_permission(self, request):
+        return not UflSettings.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(UflPlan)
+class UflPlanAdmin(ReadOnlyAdmin):
+    list_display = ("case", "status", "first_attempt_at", "exhausted_at", "replied_at", "outcome")
+    list_filter = ("status", "outcome")
+
+
+@admin.register(UflAttempt)
+class UflAttemptAdmin(ReadOnlyAdmin):
+    list_display = ("plan", "number", "channel", "at", "delivery_status", "outcome")
+
+
+@admin.register(UflClaim)
+class UflClaimAdmin(ReadOnlyAdmin):
+    list_display = ("case", "kind", "claimed_by", "status", "recorded_at")
+    list_filter = ("kind", "status")
+
+
+@admin.register(NdfMark)
+class NdfMarkAdmin(ReadOnlyAdmin):
+    list_display = ("freelancer_ref", "case", "ndf_case", "marked_by", "marked_at")
+    search_fields = ("freelancer_ref",)

@@ -310,3 +310,26 @@ def test_move_forward_opens_the_builder_prefilled_and_links_the_shortlist_ufl_7(
     )
     assert built.status_code == 302
     assert Shortlist.objects.filter(case_reference=case.reference).exists()
+
+
+def test_admin_edits_the_expectations_template_and_refuses_unknown_placeholders_ufl_1(
+    admin_user, client
+):
+    from escalations.models import UflSettings
+
+    UflSettings.load()
+    client.force_login(admin_user)
+    page = "/admin/escalations/uflsettings/1/change/"
+    assert client.get(page).status_code == 200
+    form = {
+        "attempt_offsets_hours": "[0, 24, 44]",
+        "exhaust_after_hours": "48",
+        "expectations_template": "Hi {{ client_first_name }}, {{ secret_field }}",
+        "stringent_block": "Escrow.",
+        "ndf_team": "",
+    }
+    refused = client.post(page, form)
+    assert refused.status_code == 200 and b"Unknown placeholder" in refused.content
+    saved = client.post(page, {**form, "expectations_template": "Hi {{ client_first_name }}"})
+    assert saved.status_code == 302
+    assert UflSettings.load().expectations_template == "Hi {{ client_first_name }}"
