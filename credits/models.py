@@ -259,7 +259,9 @@ class CreditQuote(models.Model):
     window_total = models.DecimalField(**MONEY)
     needs_approval = models.BooleanField()
     contributions = models.JSONField()
-    percent = models.DecimalField(**POINTS)
+    percent = models.DecimalField(
+        max_digits=16, decimal_places=8, help_text="Exact (spend factors scale per $1,000)."
+    )
     computed_amount = models.DecimalField(**MONEY)
     amount = models.DecimalField(**MONEY)
     changed_from = models.ForeignKey(
@@ -295,8 +297,10 @@ class CreditQuote(models.Model):
         super().save(*args, **kwargs)
 
     def snapshot(self) -> dict:
+        """The hashed content; a Decimal hashes by value (7.5 and 7.50 alike), so the row
+        read back from the database hashes as the one just computed."""
         return {
-            name: (str(v) if isinstance(v := getattr(self, name), Decimal) else v)
+            name: (str(v.normalize()) if isinstance(v := getattr(self, name), Decimal) else v)
             for name in SNAPSHOT_FIELDS
         }
 

@@ -223,3 +223,19 @@ def test_quote_needs_the_contract_and_its_payments_crd_1(refund_case, facts, age
     with pytest.raises(InvalidInput) as exc:
         facts(case, non_refunded_payments="100.00")
     assert exc.value.field == "contract_id"
+
+
+def test_snapshot_hash_survives_the_database_round_trip_crd_3(refund_case, facts, agent, lead):
+    case = refund_case()
+    facts(
+        case,
+        contract_id="C-1",
+        non_refunded_payments="1840.00",
+        contract_spend="1234.56",  # 0.123456 points: an exact percent with many places
+        lifetime_spend="46000.00",
+    )
+    quote = credit_quote_create(case=case, actor=agent)
+    stored = CreditQuote.objects.get(pk=quote.pk)
+    assert stored.percent == quote.percent and stored.compute_hash() == quote.content_hash
+    approved = credit_quote_approve(quote=stored, lead=lead, content_hash=quote.content_hash)
+    assert approved.status == QuoteStatus.APPROVED
