@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "credits",
     "hiring",
     "integrations",  # issue 15: outbound webhooks, client email, resources
+    "workforce",  # issue 14: coverage, time tracking, CSAT, recognition, team dashboard
 ]
 
 MIDDLEWARE = [

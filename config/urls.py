@@ -14,6 +14,8 @@ api_v1 = [
     path("", include("integrations.api_urls")),
     # Hiring (issue 13: HIR-1..4, 6, 7, 9)
     path("hiring/", include("hiring.api_urls")),
+    # Workforce (issue 14: HIR-5, HIR-8, TEAM-2..TEAM-4)
+    path("", include("workforce.api_urls")),
 ]
 
 urlpatterns = [
@@ -30,6 +32,8 @@ urlpatterns = [
     path("credits/", include("credits.urls")),  # courtesy credits (issue 12)
     # Hiring (issue 13): the lead's pages under /hiring/, the applicant's under /apply/
     path("", include("hiring.urls")),
+    # Workforce (issue 14): coverage, time, reports, ratings, recognition, /rate/<link>/
+    path("", include("workforce.urls")),
     path("", include("escalations.urls")),
     path("", include("core.urls")),
 ]

@@ -1,0 +1,239 @@
+"""One charting approach for every chart (issue 14): server-rendered SVG from this helper,
+drawn by one template (``core/charts/chart.html`` through ``{% chart %}`` in the
+``charts`` tag library). Every chart carries its figures as a table (shown to screen
+readers, and as CSV through ``chart_csv_response``).
+
+Chart kinds: ``bars`` (stacked or single series per category), ``line`` (one series with
+gaps for missing values) and ``heatmap`` (rows x columns of counts, coloured in five
+levels). Geometry is computed here; the template only places it.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+
+from django.http import HttpResponse
+
+from .validation import csv_cell
+
+LEVELS = 5
+
+
+@dataclass
+class Table:
+    header: list[str]
+    rows: list[list] = field(default_factory=list)
+
+
+def _nice_max(value: float) -> float:
+    if value <= 0:
+        return 1
+    for step in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000, 10000):
+        if value <= step * 4:
+            return step * 4 if value > step * 3 else max(value, step * 2)
+    return value
+
+
+def _grid(top: float, base: float, height: float, maximum: float, lines: int = 4):
+    return [
+        {"y": round(base - height * i / lines, 1), "value": _fmt(maximum * i / lines)}
+        for i in range(lines + 1)
+    ]
+
+
+def _fmt(value) -> str:
+    if value is None:
+        return "—"
+    number = float(value)
+    return str(int(number)) if number == int(number) else f"{number:.1f}"
+
+
+def bar_chart(
+    categories: list[str],
+    series: list[tuple[str, list[float], str]],
+    *,
+    title: str,
+    width: int = 760,
+    height: int = 240,
+    labels: list[str] | None = None,
+    table: Table | None = None,
+) -> dict:
+    """Stacked bars: ``series`` is [(name, values per category, css class)]."""
+    left, right, top, bottom = 40, width - 10, 22, height - 26
+    totals = [sum(s[1][i] or 0 for s in series) for i in range(len(categories))]
+    maximum = _nice_max(max(totals, default=0))
+    plot_h = bottom - top
+    slot = (right - left) / max(len(categories), 1)
+    bar_w = max(min(slot * 0.6, 60), 2)
+    bars = []
+    for i, category in enumerate(categories):
+        x = left + slot * i + (slot - bar_w) / 2
+        y = bottom
+        parts = []
+        for name, values, css in series:
+            value = values[i] or 0
+            h = plot_h * value / maximum
+            y -= h
+            if value:
+                parts.append(
+                    {
+                        "y": round(y, 1),
+                        "h": round(h, 1),
+                        "css": css,
+                        "name": name,
+                        "value": _fmt(value),
+                    }
+                )
+        bars.append(
+            {
+                "x": round(x, 1),
+                "w": round(bar_w, 1),
+                "cx": round(x + bar_w / 2, 1),
+                "parts": parts,
+                "label": category,
+                "top_label": labels[i] if labels else "",
+                "label_y": round(y - 5, 1),
+                "title": f"{category}: " + ", ".join(f"{s[0]} {_fmt(s[1][i])}" for s in series),
+            }
+        )
+    if table is None:
+        table = Table(
+            ["", *[s[0] for s in series]],
+            [[c, *[_fmt(s[1][i]) for s in series]] for i, c in enumerate(categories)],
+        )
+    return {
+        "kind": "bars",
+        "title": title,
+        "width": width,
+        "height": height,
+        "left": left,
+        "right": right,
+        "base": bottom,
+        "label_y": height - 8,
+        "grid": _grid(top, bottom, plot_h, maximum),
+        "bars": bars,
+        "legend": [{"name": s[0], "css": s[2]} for s in series],
+        "table": table,
+        "empty": not any(totals),
+    }
+
+
+def line_chart(
+    points: list[tuple[str, float | None]],
+    *,
+    title: str,
+    y_max: float | None = None,
+    width: int = 760,
+    height: int = 200,
+    table: Table | None = None,
+    unit: str = "",
+) -> dict:
+    left, right, top, bottom = 40, width - 16, 16, height - 26
+    values = [v for _, v in points if v is not None]
+    maximum = y_max or _nice_max(max(values, default=0))
+    plot_h = bottom - top
+    step = (right - left) / max(len(points) - 1, 1)
+    dots, segments, current = [], [], []
+    for i, (label, value) in enumerate(points):
+        x = round(left + step * i, 1)
+        if value is None:
+            if current:
+                segments.append(current)
+            current = []
+            dots.append({"x": x, "label": label, "value": None})
+            continue
+        y = round(bottom - plot_h * float(value) / maximum, 1)
+        current.append(f"{x},{y}")
+        dots.append({"x": x, "y": y, "label": label, "value": _fmt(value)})
+    if current:
+        segments.append(current)
+    if table is None:
+        table = Table(["", title], [[label, _fmt(v)] for label, v in points])
+    return {
+        "kind": "line",
+        "title": title,
+        "width": width,
+        "height": height,
+        "left": left,
+        "right": right,
+        "base": bottom,
+        "label_y": height - 8,
+        "grid": _grid(top, bottom, plot_h, maximum),
+        "paths": [" ".join(seg) for seg in segments],
+        "dots": dots,
+        "unit": unit,
+        "table": table,
+        "empty": not values,
+    }
+
+
+def heatmap(
+    row_labels: list[str],
+    col_labels: list[str],
+    values: list[list[float | None]],
+    *,
+    title: str,
+    titles: list[list[str]] | None = None,
+    maximum: float | None = None,
+    palette: str = "heat",
+    table: Table | None = None,
+    cell: int = 22,
+) -> dict:
+    """``values[r][c]``; cells coloured in ``LEVELS`` steps of ``maximum``; None is blank."""
+    left, top = 44, 18
+    flat = [v for row in values for v in row if v is not None]
+    maximum = maximum or max(flat, default=0) or 1
+    cells = []
+    for r, row in enumerate(values):
+        for c, value in enumerate(row):
+            if value is None:
+                continue
+            level = 0 if value <= 0 else min(LEVELS - 1, 1 + int((LEVELS - 2) * value / maximum))
+            cells.append(
+                {
+                    "x": left + c * cell,
+                    "y": top + r * cell,
+                    "level": level,
+                    "text": _fmt(value) if value else "",
+                    "title": titles[r][c]
+                    if titles
+                    else f"{row_labels[r]} {col_labels[c]}: {_fmt(value)}",
+                }
+            )
+    if table is None:
+        table = Table(
+            ["", *col_labels],
+            [
+                [label, *[_fmt(v) for v in row]]
+                for label, row in zip(row_labels, values, strict=True)
+            ],
+        )
+    return {
+        "kind": "heatmap",
+        "title": title,
+        "width": left + cell * len(col_labels) + 4,
+        "height": top + cell * len(row_labels) + 4,
+        "cell": cell,
+        "inner": cell - 2,
+        "palette": palette,
+        "rows": [
+            {"y": top + i * cell + cell / 2, "label": lab} for i, lab in enumerate(row_labels)
+        ],
+        "cols": [
+            {"x": left + i * cell + cell / 2, "label": lab} for i, lab in enumerate(col_labels)
+        ],
+        "cells": cells,
+        "table": table,
+        "empty": not flat,
+    }
+
+
+def chart_csv_response(filename: str, table: Table) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    writer = csv.writer(response)
+    writer.writerow([csv_cell(h) for h in table.header])
+    for row in table.rows:
+        writer.writerow([csv_cell(v) for v in row])
+    return response
