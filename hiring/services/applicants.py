@@ -162,16 +162,22 @@ def applicants_import_csv(*, round: Round, actor, text: str) -> list[Applicant]:
     return [_create(round, actor, row) for row in rows]
 
 
+def _lock_same_person(applicant: Applicant) -> None:
+    """Lock every application of this person, in id order (no deadlock between rounds)."""
+    list(
+        _earlier_same_person(applicant.email_hash, applicant.profile_hash)
+        .order_by("id")
+        .select_for_update()
+        .values_list("pk", flat=True)
+    )
+
+
 def _paid_before(applicant: Applicant) -> Applicant | None:
     """Another application of the same person already paid for the $5 assessment.
 
     Every application of the person is locked first (in id order), so two concurrent
     offers to the same person in two rounds serialise and only one is paid."""
-    list(
-        _earlier_same_person(applicant.email_hash, applicant.profile_hash)
-        .select_for_update()
-        .values_list("pk", flat=True)
-    )
+    _lock_same_person(applicant)
     return (
         _earlier_same_person(applicant.email_hash, applicant.profile_hash, exclude_pk=applicant.pk)
         .filter(assessment_paid_at__isnull=False)
@@ -222,6 +228,8 @@ def applicant_move(*, applicant: Applicant, to_stage: str, actor, reason: str = 
     """A lead's move (HIR-2). Illegal moves are refused with the allowed ones named."""
     require_decides_for(actor, applicant.round.team_id)
     reason = text_value(reason, field="reason", limit=500, required=False)
+    if to_stage == Stage.ASSESSMENT_OFFERED:
+        _lock_same_person(applicant)  # before its own row: one lock order for everyone
     locked = Applicant.objects.select_for_update().select_related("round").get(pk=applicant.pk)
     if to_stage in WHY_NOT_MANUAL and pipeline.is_allowed(locked.stage, to_stage):
         raise IllegalTransition(WHY_NOT_MANUAL[to_stage], field="to_stage")
