@@ -26,9 +26,11 @@ from core.errors import Forbidden, InvalidInput, NotFound
 
 from . import access, selectors, services
 from .api_search import CaseSearchFilter
+from .conditional import ETAG_HEADER, IF_NONE_MATCH, NOT_MODIFIED, conditional
 from .exports import outreach_csv_response, outreach_filters_from
 from .filters import CaseFilter, CaseOrderingFilter
 from .models import Case, ChecklistItem, ContactInfoRequest, EventKind, Macro, Segment, Status
+from .pagination import CasePagination
 from .serializers import (
     AssignSerializer,
     CallCreateSerializer,
@@ -55,6 +57,7 @@ from .serializers import (
     TicketEventResultSerializer,
     TicketEventSerializer,
     TransitionSerializer,
+    case_detail_data,
 )
 from .webhooks import SIGNATURE_HEADER, TIMESTAMP_HEADER, WebhookAuthError, verify_signature
 
@@ -79,11 +82,19 @@ def _err(*codes):
         "representation (reference, title, kind, status, priority, segment, client, "
         "assignee username, team id, tags, times, next due time, breached); "
         "`GET /cases/{reference}/` gives the full case with its clocks. "
-        "A page costs at most 6 SQL queries whatever its size.",
-        responses={200: CaseListSerializer(many=True), **_err(400)},
+        "A page costs at most 6 SQL queries whatever its size. "
+        "Pages by number (`page`, the default) or, for clients that walk the whole list, "
+        "by keyset cursor (`cursor`: empty first, then `next_cursor`; same cost at any "
+        "depth). Conditional GET: send the `ETag` back as `If-None-Match` for a 304.",
+        parameters=[IF_NONE_MATCH, ETAG_HEADER],
+        responses={200: CaseListSerializer(many=True), 304: NOT_MODIFIED, **_err(400)},
     ),
     retrieve=extend_schema(
-        summary="One case by reference", responses={200: CaseSerializer, **_err(404)}
+        summary="One case by reference",
+        description="One SQL statement for the case, its tags and clocks. Conditional GET: "
+        "send the `ETag` back as `If-None-Match` for a 304.",
+        parameters=[IF_NONE_MATCH, ETAG_HEADER],
+        responses={200: CaseSerializer, 304: NOT_MODIFIED, **_err(404)},
     ),
 )
 class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -99,6 +110,19 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     ]
     ordering_fields = ["created_at", "updated_at", "next_due_at", "priority", "reference", "status"]
     ordering = ["-created_at"]
+    pagination_class = CasePagination  # issue 16: page numbers or keyset cursors
+
+    # Issue 16 (API-1, perf): the read path ------------------------------------------------
+    def retrieve(self, request, reference=None):
+        """The case in one statement, serialized by hand (same JSON as CaseSerializer)."""
+        case = selectors.case_detail_for(user=request.user, reference=reference)
+        return Response(case_detail_data(case))
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if self.action in ("list", "retrieve"):
+            return conditional(request, response)
+        return response
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation: no database

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
+
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -40,6 +43,7 @@ from .models import (
     Status,
     Visibility,
 )
+from .selectors import CLOCK_DETAIL_FIELDS
 
 
 class UserMiniSerializer(serializers.ModelSerializer):
@@ -61,20 +65,7 @@ class TeamMiniSerializer(serializers.Serializer):
 class ClockSerializer(serializers.ModelSerializer):
     class Meta:
         model = SlaClock
-        fields = [
-            "id",
-            "metric",
-            "state",
-            "target_seconds",
-            "started_at",
-            "due_at",
-            "warn_at",
-            "warned_at",
-            "paused_at",
-            "met_at",
-            "breached_at",
-            "acknowledged_at",
-        ]
+        fields = list(CLOCK_DETAIL_FIELDS)  # the detail's JSON clocks select the same
 
 
 class CaseSerializer(BlankAsNullModelSerializer):
@@ -142,6 +133,113 @@ class CaseSerializer(BlankAsNullModelSerializer):
             child = self.__dict__["_clock_child"] = ClockSerializer()
         return [child.to_representation(clock) for clock in obj.sla_clocks.all()]
 
+    # Issue 16 (API-1, perf): the detail's read path -------------------------------------
+    def to_representation(self, instance):
+        """The declared fields' output built by hand (what DRF's per-field loop gives;
+        tests/escalations/test_case_read_path.py compares the two). The generic loop was
+        most of the detail's Python time (bench/bench_peer.py). A field added to
+        ``Meta.fields`` without a line here falls back to the generic loop."""
+        tz = self.__dict__.get("_tz")
+        if tz is None:
+            tz = self.__dict__["_tz"] = serializers.DateTimeField().default_timezone()
+        data = case_detail_dict(instance, tz)
+        return data if case_detail_is_hand_built(data) else super().to_representation(instance)
+
+
+def case_detail_data(case) -> dict:
+    """``CaseSerializer(case).data`` for the detail's read path, without building the
+    serializer's fields for every request."""
+    data = case_detail_dict(case, serializers.DateTimeField().default_timezone())
+    return data if case_detail_is_hand_built(data) else CaseSerializer(case).data
+
+
+def case_detail_is_hand_built(data: dict) -> bool:
+    """Whether ``case_detail_dict`` gave every field ``CaseSerializer`` declares, in order
+    (a field added to ``Meta.fields`` only falls back to DRF's loop)."""
+    return list(data) == CaseSerializer.Meta.fields
+
+
+_CLOCK_TIMES = tuple(name for name in CLOCK_DETAIL_FIELDS if name.endswith("_at"))
+
+
+def _clock_dict(clock, tz) -> dict:
+    """One ``ClockSerializer`` row from a clock or from its JSON object (PostgreSQL's
+    ``detail_clocks``, whose times are ISO 8601 text)."""
+    if isinstance(clock, dict):
+        get = clock.get
+        times = [get(name) for name in _CLOCK_TIMES]
+        times = [dt.datetime.fromisoformat(t) if t else None for t in times]
+    else:
+        get = clock.__dict__.get
+        times = [get(name) for name in _CLOCK_TIMES]
+    row = {"id": get("id"), "metric": get("metric"), "state": get("state")}
+    row["target_seconds"] = get("target_seconds")
+    for name, value in zip(_CLOCK_TIMES, times, strict=True):
+        row[name] = _iso_datetime(value, tz)
+    return row
+
+
+def _decimal_text(value) -> str | None:
+    """``serializers.DecimalField(decimal_places=2)`` output."""
+    if value is None:
+        return None
+    return format(Decimal(value).quantize(Decimal("0.01")), "f")
+
+
+def case_detail_dict(case, tz) -> dict:
+    """The full case (``CaseSerializer``) as a dict: tags and clocks from
+    ``selectors.case_detail_for`` (``detail_tag_names``, ``detail_clocks``) when it
+    selected them in the case's own statement, else from the prefetched relations."""
+    from .state_machine import allowed_from
+
+    names = getattr(case, "detail_tag_names", None)
+    tags = list(names) if names is not None else [t.name for t in case.tags.all()]
+    clocks = getattr(case, "detail_clocks", None)
+    if clocks is None:
+        clocks = case.sla_clocks.all()
+    assignee = case.assignee if case.assignee_id is not None else None
+    team = case.team if case.team_id is not None else None
+    return {
+        "reference": case.reference,
+        "url": _CASE_URL.to_representation(case.reference),
+        "title": case.title,
+        "issue_summary": case.issue_summary,
+        "kind": case.kind,
+        "priority": case.priority,
+        "status": case.status,
+        "allowed_transitions": allowed_from(case.status),
+        "client_name": case.client_name,
+        "client_email": case.client_email or None,
+        "client_phone": case.client_phone,
+        "client_company": case.client_company,
+        "client_account_id": case.client_account_id,
+        "client_segment": case.client_segment,
+        "freelancer_name": case.freelancer_name,
+        "freelancer_id": case.freelancer_id,
+        "is_agency": case.is_agency,
+        "contract_ids": case.contract_ids,
+        "contract_type": case.contract_type or None,
+        "contract_spend": _decimal_text(case.contract_spend),
+        "source_channel": case.source_channel,
+        "external_ticket_id": case.external_ticket_id,
+        "assignee": None
+        if assignee is None
+        else {
+            "id": assignee.pk,
+            "username": assignee.username,
+            "name": assignee.get_full_name() or assignee.username,
+        },
+        "team": None if team is None else {"id": team.pk, "name": team.name},
+        "tags": tags,
+        "next_due_at": _iso_datetime(case.next_due_at, tz),
+        "is_breached": bool(case.is_breached),
+        "clocks": [_clock_dict(clock, tz) for clock in clocks],
+        "claimed_at": _iso_datetime(case.claimed_at, tz),
+        "resolved_at": _iso_datetime(case.resolved_at, tz),
+        "created_at": _iso_datetime(case.created_at, tz),
+        "updated_at": _iso_datetime(case.updated_at, tz),
+    }
+
 
 class TagNamesField(serializers.Field):
     """The case's tag names: ``summary_tag_names`` when ``selectors.case_summaries``
@@ -188,6 +286,7 @@ class CaseUrlField(serializers.Field):
 
 
 extend_schema_field(OpenApiTypes.STR)(CaseUrlField)
+_CASE_URL = CaseUrlField()  # the detail's URL, reversed once per process (issue 16)
 
 
 class CaseListSerializer(serializers.ModelSerializer):

@@ -1,0 +1,231 @@
+"""Issue 16 (API-1): the case detail and list read path.
+
+The hand-built detail equals DRF's generic output; the detail is one statement on
+PostgreSQL; list and detail answer conditional GETs (ETag, 304) per caller; the list pages
+by number (ids first, so deep pages skip no subqueries) or by keyset cursor.
+"""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from core.sla import sla_sweep
+from escalations.models import Case, Kind, Segment
+from escalations.services import case_claim, case_update
+
+LIST = "/api/v1/cases/"
+
+
+def detail_url(case):
+    return f"/api/v1/cases/{case.reference}/"
+
+
+@pytest.fixture
+def varied_cases(make_case, agent, lead, team):
+    """Cases with every optional field both set and blank, tags, clocks, a breach."""
+    with time_machine.travel(dt.datetime(2026, 1, 5, 17, 0, tzinfo=dt.UTC), tick=False):
+        late = make_case(kind=Kind.NEW_CLIENT_OUTREACH, client_segment=Segment.ENTERPRISE)
+    full = make_case(
+        kind=Kind.UNRESPONSIVE_FREELANCER,
+        team=team,
+        tags=["vip", "refund"],
+        client_phone="+1 555 0100",
+        client_company="Acme",
+        contract_ids=["C-1", "C-2"],
+        contract_type="hourly",
+        contract_spend=Decimal("1234.5"),
+        external_ticket_id="ZD-77",
+        freelancer_name="Kofi",
+        is_agency=True,
+    )
+    full = case_claim(case=full, agent=agent)
+    bare = make_case(client_email="")
+    sla_sweep()
+    return [late, full, bare]
+
+
+def test_detail_hand_built_equals_generic_serializer_api_1(varied_cases):
+    """Every field the detail gives is what DRF's field loop gives, in the same order."""
+    from rest_framework import serializers
+
+    from escalations.selectors import case_detail_for, case_list
+    from escalations.serializers import CaseSerializer, case_detail_data
+
+    viewer = varied_cases[0].created_by
+    with timezone.override("America/Los_Angeles"):
+        for case in varied_cases:
+            generic = serializers.ModelSerializer.to_representation(
+                CaseSerializer(), case_list().get(pk=case.pk)
+            )
+            fast = case_detail_data(case_detail_for(user=viewer, reference=case.reference))
+            assert fast == dict(generic)
+            assert list(fast) == CaseSerializer.Meta.fields
+    breached = case_detail_data(case_detail_for(user=viewer, reference=varied_cases[0].reference))
+    assert breached["is_breached"] is True and breached["clocks"]
+
+
+def test_detail_api_body_unchanged_api_1(agent_api, varied_cases):
+    full = varied_cases[1]
+    body = agent_api.get(detail_url(full)).json()
+    assert body["contract_spend"] == "1234.50" and body["contract_type"] == "hourly"
+    assert body["tags"] == ["refund", "vip"] and body["assignee"]["username"] == "agent"
+    bare = agent_api.get(detail_url(varied_cases[2])).json()
+    assert bare["client_email"] is None and bare["contract_type"] is None
+    assert bare["external_ticket_id"] is None and bare["assignee"] is None
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="one statement on PostgreSQL")
+def test_detail_is_one_statement_for_the_case_api_1(agent_api, varied_cases):
+    agent_api.get(detail_url(varied_cases[1]))  # warm: content types
+    with CaptureQueriesContext(connection) as ctx:
+        r = agent_api.get(detail_url(varied_cases[1]))
+    assert r.status_code == 200
+    case_sql = [q["sql"] for q in ctx.captured_queries if "escalations_case" in q["sql"]]
+    assert len(case_sql) == 1, case_sql
+
+
+def test_detail_of_a_foreign_case_is_404_core_8(agent_b, varied_cases):
+    from tests.conftest import _api_client
+
+    r = _api_client(agent_b).get(detail_url(varied_cases[1]))
+    assert r.status_code == 404
+
+
+# Conditional GET --------------------------------------------------------------------------
+def test_detail_etag_304_and_change_api_1(agent_api, lead_api, varied_cases, agent):
+    case = varied_cases[1]
+    first = agent_api.get(detail_url(case))
+    etag = first["ETag"]
+    assert etag and "Authorization" in first["Vary"]
+    again = agent_api.get(detail_url(case), HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 304 and again.content == b"" and again["ETag"] == etag
+    # Another caller never shares the ETag (the scope differs per caller).
+    assert lead_api.get(detail_url(case))["ETag"] != etag
+    case_update(case=case, actor=agent, tags=["vip"])  # a tag change alone
+    changed = agent_api.get(detail_url(case), HTTP_IF_NONE_MATCH=etag)
+    assert changed.status_code == 200 and changed["ETag"] != etag
+    assert changed.json()["tags"] == ["vip"]
+
+
+def test_list_etag_304_and_differs_per_visible_set_api_1(
+    agent_api, agent_b, varied_cases, make_case
+):
+    from tests.conftest import _api_client
+
+    url = LIST + "?kind=general"
+    first = agent_api.get(url)
+    etag = first["ETag"]
+    assert agent_api.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
+    other = _api_client(agent_b).get(url)
+    assert other.status_code == 200 and other["ETag"] != etag
+    make_case(title="A new one")  # a new row in the filtered, visible set
+    fresh = agent_api.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert fresh.status_code == 200 and fresh["ETag"] != etag
+
+
+def test_list_etag_changes_when_only_a_clock_breaches_api_1(agent_api, make_case):
+    with time_machine.travel(dt.datetime(2026, 1, 5, 17, 0, tzinfo=dt.UTC), tick=False):
+        make_case(kind=Kind.NEW_CLIENT_OUTREACH, client_segment=Segment.ENTERPRISE)
+    etag = agent_api.get(LIST)["ETag"]
+    sla_sweep()  # the clock breaches; the case row itself is untouched
+    after = agent_api.get(LIST, HTTP_IF_NONE_MATCH=etag)
+    assert after.status_code == 200 and after.json()["results"][0]["is_breached"] is True
+
+
+# Pagination -------------------------------------------------------------------------------
+@pytest.fixture
+def forty_cases(make_case, agent):
+    """40 cases, several created at the same instant (ties broken by id)."""
+    base = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
+    cases = []
+    for i in range(40):
+        with time_machine.travel(base + dt.timedelta(minutes=i // 3), tick=False):
+            case = make_case(title=f"Walk {i}", tags=[f"t{i % 3}"])
+        if i % 5 == 0:
+            case = case_claim(case=case, agent=agent)
+        cases.append(case)
+    return cases
+
+
+def _walk(client, query: str) -> list[str]:
+    refs, cursor, pages = [], "", 0
+    while cursor is not None:
+        r = client.get(f"{LIST}?{query}&cursor={cursor}")
+        assert r.status_code == 200, r.content
+        body = r.json()
+        assert body["count"] is None and body["previous"] is None
+        refs += [row["reference"] for row in body["results"]]
+        cursor = body["next_cursor"]
+        assert (body["next"] is None) == (cursor is None)
+        pages += 1
+        assert pages < 50
+    return refs
+
+
+@pytest.mark.parametrize("ordering", ["", "-created_at", "created_at", "reference", "-updated_at"])
+def test_cursor_walk_equals_page_numbers_api_1(agent_api, forty_cases, ordering):
+    numbered = agent_api.get(f"{LIST}?page_size=500&ordering={ordering}").json()["results"]
+    expected = [row["reference"] for row in numbered]
+    walked = _walk(agent_api, f"page_size=7&ordering={ordering}")
+    assert walked == expected and len(set(walked)) == 40
+
+
+def test_cursor_pages_use_no_offset_and_no_count_api_1(agent_api, forty_cases):
+    first = agent_api.get(f"{LIST}?page_size=10&cursor=").json()
+    with CaptureQueriesContext(connection) as ctx:
+        r = agent_api.get(f"{LIST}?page_size=10&cursor={first['next_cursor']}")
+    assert r.status_code == 200 and len(r.json()["results"]) == 10
+    sql = " ".join(q["sql"] for q in ctx.captured_queries).upper()
+    assert "OFFSET" not in sql and "COUNT(" not in sql
+
+
+def test_page_numbers_keep_their_shape_and_start_a_cursor_api_1(agent_api, forty_cases):
+    page = agent_api.get(f"{LIST}?page_size=15&page=2").json()
+    assert page["count"] == 40 and page["next"] and page["previous"]
+    assert set(page) == {"count", "next", "previous", "next_cursor", "results"}
+    third = agent_api.get(f"{LIST}?page_size=15&page=3").json()["results"]
+    walked = agent_api.get(f"{LIST}?page_size=15&cursor={page['next_cursor']}").json()["results"]
+    assert [r["reference"] for r in walked] == [r["reference"] for r in third]
+
+
+@pytest.mark.parametrize("ordering", ["-created_at", "urgency", "-priority", "next_due_at"])
+def test_deep_page_numbers_equal_slices_api_1(agent_api, forty_cases, ordering):
+    """The ids-first OFFSET returns exactly the rows of the plain slice, in order."""
+    everything = agent_api.get(f"{LIST}?page_size=500&ordering={ordering}").json()["results"]
+    for number in (1, 3, 6):
+        rows = agent_api.get(f"{LIST}?page_size=7&page={number}&ordering={ordering}").json()
+        start = (number - 1) * 7
+        assert rows["results"] == everything[start : start + 7]
+
+
+def test_bad_cursors_are_400_naming_cursor_api_4(agent_api, forty_cases):
+    good = agent_api.get(f"{LIST}?page_size=5&cursor=").json()["next_cursor"]
+    for query in (
+        "cursor=not-a-cursor",
+        f"cursor={good[:-2]}xx",
+        f"cursor={good}&ordering=reference",  # the cursor followed -created_at
+        "cursor=&ordering=urgency",
+        "cursor=&search=Walk",
+    ):
+        r = agent_api.get(f"{LIST}?{query}")
+        assert r.status_code == 400, (query, r.content)
+        assert "cursor" in r.json()["error"]["fields"], query
+    assert Case.objects.count() == 40
+
+
+def test_schema_documents_cursor_etag_and_304_api_1(admin_api):
+    spec = admin_api.get("/api/schema/?format=json").json()
+    listing = spec["paths"]["/api/v1/cases/"]["get"]
+    names = {p["name"] for p in listing["parameters"]}
+    assert {"cursor", "page", "page_size", "If-None-Match"} <= names
+    assert "304" in listing["responses"]
+    ref = listing["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
+    page = spec["components"]["schemas"][ref.rsplit("/", 1)[-1]]["properties"]
+    assert page["next_cursor"]["nullable"] is True and page["count"]["nullable"] is True
+    detail = spec["paths"]["/api/v1/cases/{reference}/"]["get"]
+    assert "304" in detail["responses"] and "ETag" in detail["responses"]["200"]["headers"]
