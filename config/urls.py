@@ -32,6 +32,8 @@ urlpatterns = [
     path("credits/", include("credits.urls")),  # courtesy credits (issue 12)
     # Hiring (issue 13): the lead's pages under /hiring/, the applicant's under /apply/
     path("", include("hiring.urls")),
+    # Integrations (issue 15): send a failed client email again
+    path("", include("integrations.urls")),
     # Workforce (issue 14): coverage, time, reports, ratings, recognition, /rate/<link>/
     path("", include("workforce.urls")),
     path("", include("escalations.urls")),

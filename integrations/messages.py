@@ -289,7 +289,10 @@ def client_message_resend(*, message_id: int, case: Case, actor) -> ClientMessag
     message.queued_at = timezone.now()
     message.queue_count = 1
     message.resent_by = actor
-    message.save(update_fields=["to_email", "status", "queued_at", "queue_count", "resent_by"])
+    message.last_error = ""
+    message.save(
+        update_fields=["to_email", "status", "queued_at", "queue_count", "resent_by", "last_error"]
+    )
     audit_record(
         actor=actor,
         action="client_message.resent",

@@ -93,11 +93,15 @@ def macro_render(*, macro: Macro, case: Case, agent, extra: dict | None = None) 
             field="extra",
             code="missing_placeholder",
         )
+    body = _fill(macro.body, values)
+    if values.get("resources") and "resources" not in used:
+        # ESC-11 (issue 15): chosen help-center links go below a macro without the slot.
+        body = f"{body.rstrip()}\n\n{escape(values['resources'])}"
     return RenderedMacro(
         macro=macro,
         case=case,
         subject=_fill(macro.subject, values),
-        body=_fill(macro.body, values),
+        body=body,
         values={name: escape(values[name]) for name in used},
     )
 
