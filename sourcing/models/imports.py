@@ -27,6 +27,14 @@ class ImportJob(models.Model):
     filename = models.CharField(max_length=255, blank=True)
     total_rows = models.PositiveIntegerField(default=0)
     processed_rows = models.PositiveIntegerField(default=0)
+    # Issue 16: writing goes in chunks, each committed with this checkpoint; a job whose
+    # worker died resumes after the last committed chunk (see import_job_run).
+    written_rows = models.PositiveIntegerField(
+        default=0, help_text="Rows written so far (committed chunks)."
+    )
+    heartbeat_at = models.DateTimeField(
+        null=True, blank=True, help_text="Last sign of life of the worker running the job."
+    )
     created_count = models.PositiveIntegerField(default=0)
     updated_count = models.PositiveIntegerField(default=0)
     error_count = models.PositiveIntegerField(default=0)
@@ -54,4 +62,5 @@ class ImportJob(models.Model):
             return 100
         if not self.total_rows:
             return 0
-        return min(100, int(self.processed_rows * 100 / self.total_rows))
+        done = self.written_rows if self.status == self.Status.WRITING else self.processed_rows
+        return min(100, int(done * 100 / self.total_rows))
