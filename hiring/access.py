@@ -44,10 +44,18 @@ def applicants_visible_to(user, queryset: QuerySet | None = None) -> QuerySet:
     return qs.filter(round__team_id__in=access.team_ids_led_by(user))
 
 
+def path_id(value) -> int | None:
+    """A path id: digits within the bigint range, else None (answered as a 404)."""
+    text = str(value)
+    if not text.isascii() or not text.isdigit() or len(text) > 18:
+        return None
+    return int(text)
+
+
 def round_for(user, pk) -> Round:
     """The round through the access query: a lead's other-team round is a 404."""
     require_may_hire(user)
-    found = rounds_visible_to(user).select_related("team").filter(pk=pk).first()
+    found = rounds_visible_to(user).select_related("team").filter(pk=path_id(pk)).first()
     if found is None:
         raise NotFound("No such hiring round.")
     return found
@@ -55,7 +63,7 @@ def round_for(user, pk) -> Round:
 
 def applicant_for(user, pk) -> Applicant:
     require_may_hire(user)
-    found = applicants_visible_to(user).select_related("round__team").filter(pk=pk).first()
+    found = applicants_visible_to(user).select_related("round__team").filter(pk=path_id(pk)).first()
     if found is None:
         raise NotFound("No such applicant.")
     return found

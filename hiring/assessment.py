@@ -33,19 +33,22 @@ def choice_points(answers: dict[int, int | None], questions: dict[int, tuple[int
     return total
 
 
-def question_png(text: str, *, width: int = 720) -> bytes:
-    """The question text drawn as a PNG (Pillow), so it cannot be pasted into a search."""
+def question_png(text: str, *, width: int = 640) -> bytes:
+    """The question text drawn as a PNG (Pillow), so it cannot be pasted into a search.
+
+    Large type on a narrow canvas: shown at phone width (about 340 px) it still reads like
+    the page's own text."""
     from PIL import Image, ImageDraw, ImageFont
 
-    font = ImageFont.load_default(size=22)
+    font = ImageFont.load_default(size=34)
     lines = []
     for paragraph in text.splitlines() or [""]:
-        lines.extend(textwrap.wrap(paragraph, width=56) or [""])
-    line_height = 30
-    image = Image.new("RGB", (width, 24 + line_height * len(lines)), "white")
+        lines.extend(textwrap.wrap(paragraph, width=32) or [""])
+    line_height = 46
+    image = Image.new("RGB", (width, 28 + line_height * len(lines)), "white")
     pen = ImageDraw.Draw(image)
     for i, line in enumerate(lines):
-        pen.text((16, 12 + i * line_height), line, fill=(17, 24, 39), font=font)
+        pen.text((18, 14 + i * line_height), line, fill=(17, 24, 39), font=font)
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", optimize=True)
     return buffer.getvalue()

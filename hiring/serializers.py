@@ -59,6 +59,7 @@ class ApplicantSerializer(serializers.ModelSerializer):
     is_duplicate = serializers.SerializerMethodField()
     integrity_tier = serializers.SerializerMethodField()
     availability_hours = serializers.IntegerField(read_only=True)
+    speedtest_url = serializers.CharField(read_only=True, help_text="Empty until sent.")
 
     class Meta:
         model = Applicant

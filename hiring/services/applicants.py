@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -60,7 +61,7 @@ def _clean_applicant(data: dict) -> dict:
     if not email and not profile_id:
         raise InvalidInput("Give an email or a marketplace profile id.", field="email")
     country = text_value(data.get("country"), field="country", limit=2).upper()
-    if len(country) != 2 or not country.isalpha():
+    if not re.fullmatch(r"[A-Z]{2}", country):
         raise InvalidInput("A two-letter country code, e.g. PH.", field="country")
     region = text_value(data.get("region"), field="region", limit=40, required=False)
     languages = languages_value(data.get("languages") or [])

@@ -16,7 +16,7 @@ from core.models import Team
 from core.validation import csv_cell
 
 from .. import selectors, services
-from ..access import applicant_for, round_for, rounds_visible_to
+from ..access import applicant_for, path_id, round_for, rounds_visible_to
 from ..availability import WEEKDAYS, hour_label, weekly_slots_to_utc
 from ..forms import ApplicantForm, HireForm, ImportForm, MoveForm, NoteForm, RoundForm
 from ..integrity import TIERS
@@ -157,7 +157,7 @@ def applicants_import(request, pk):
 @require_POST
 def posting_reviewed(request, pk):
     posting = (
-        Posting.objects.filter(pk=pk, round__in=rounds_visible_to(request.user))
+        Posting.objects.filter(pk=path_id(pk), round__in=rounds_visible_to(request.user))
         .select_related("round")
         .first()
     )
