@@ -151,6 +151,29 @@ def apply_link(**kw):
     ]
 
 
+# Integrations (issue 15, API-3, ESC-10, ESC-11): endpoints and deliveries are the admins'
+# (and a service token's with the webhooks scope); client messages follow their case; the
+# resource library is read by any staff; the inbound-email webhook answers its signature.
+WEBHOOKS_ADMIN = admin_only(service_scoped=OK, scope="webhooks")
+INTEGRATIONS = {
+    "GET /api/v1/webhook-endpoints/": WEBHOOKS_ADMIN,
+    "POST /api/v1/webhook-endpoints/": WEBHOOKS_ADMIN,
+    "GET /api/v1/webhook-endpoints/{id}/": WEBHOOKS_ADMIN,
+    "PATCH /api/v1/webhook-endpoints/{id}/": WEBHOOKS_ADMIN,
+    "POST /api/v1/webhook-endpoints/{id}/replay/": WEBHOOKS_ADMIN,
+    "GET /api/v1/webhook-deliveries/": WEBHOOKS_ADMIN,
+    "GET /api/v1/webhook-deliveries/{id}/": WEBHOOKS_ADMIN,
+    "POST /api/v1/webhook-deliveries/{id}/replay/": WEBHOOKS_ADMIN,
+    "GET /api/v1/resources/": any_staff(READ),
+    "GET /api/v1/resources/{id}/": any_staff(READ),
+    "GET /api/v1/client-messages/": any_staff(READ),
+    "GET /api/v1/client-messages/{id}/": view_case(),
+    "POST /api/v1/client-messages/{id}/resend/": work_case(),
+    "POST /api/v1/webhooks/email/": everyone(AUTH),
+    "POST /cases/{reference}/messages/{message_id}/resend/": work_case(),
+}
+
+
 HIRING = {
     "GET /api/v1/hiring/rounds/": lead_only(),
     "POST /api/v1/hiring/rounds/": lead_only(),
@@ -189,6 +212,49 @@ HIRING = {
     "POST /apply/{token}/system/": apply_link(),
     "GET /apply/{token}/availability/": apply_link(),
     "POST /apply/{token}/availability/": apply_link(),
+}
+
+
+# Workforce (issue 14, CORE-8): team figures are a lead's; agents get 403 before any
+# lookup, team B's lead gets 404 for team A, admins see all; no service scope. Time entries
+# and outages are listed for every signed-in person (scoped); imports, outages and the
+# manual-time switch are a lead's. The client's rating page answers a valid signed link
+# for everyone (no account) and a forged one with 404 for everyone.
+def team_figures(**kw):
+    return hiring_lead(query={"team": "@team_a", **kw.pop("query", {})}, **kw)
+
+
+def rating_link(**kw):
+    return [
+        rule(**{**dict.fromkeys(PERSONAS, OK), **kw}, label="valid link"),
+        rule(**dict.fromkeys(PERSONAS, HIDE), objects={"signed": "=forged-link"}, label="forged"),
+    ]
+
+
+WORKFORCE = {
+    "GET /api/v1/workforce/coverage/": team_figures(query={"week": "2027-01-04"}),
+    "GET /api/v1/workforce/time-entries/": any_staff(),
+    "POST /api/v1/workforce/time-entries/": lead_only(),
+    "GET /api/v1/workforce/outages/": any_staff(),
+    "POST /api/v1/workforce/outages/": lead_only(),
+    "GET /api/v1/workforce/weekly-report/": team_figures(),
+    "GET /api/v1/csat/summary/": team_figures(),
+    "GET /api/v1/recognition/": team_figures(),
+    "GET /api/v1/dashboard/team/": team_figures(),
+    "GET /workforce/coverage/": team_figures(),
+    "GET /workforce/coverage.csv": team_figures(),
+    "GET /workforce/time/": any_staff(),
+    "POST /workforce/time/import/": lead_only(),
+    "POST /workforce/outages/new/": lead_only(),
+    "POST /workforce/agents/{pk}/manual-time/": hiring_lead(),
+    "GET /workforce/report/": team_figures(),
+    "GET /workforce/report.csv": team_figures(),
+    "GET /workforce/csat/": team_figures(),
+    "GET /workforce/csat.csv": team_figures(),
+    "GET /workforce/recognition/": team_figures(),
+    "GET /workforce/team/": team_figures(),
+    "GET /rate/{signed}/": rating_link(),
+    "POST /rate/{signed}/": rating_link(),
 }
 
 
@@ -384,10 +450,13 @@ EXPECTATIONS = {
     "GET /sourcing/import/recent/": lead_only(),
     "GET /sourcing/import/template/{kind}.csv": any_staff(),
     **HIRING,  # issue 13
+    **WORKFORCE,  # issue 14
+    **INTEGRATIONS,  # issue 15
 }
 
 # Lists whose rows belong to teams: no foreign reference in the body (CORE-8) ------------
 SCOPED_LISTS = [
+    "GET /api/v1/client-messages/",  # integrations (issue 15)
     "GET /api/v1/credits/ledger/",  # credits (issue 12)
     "GET /credits/ledger/",  # credits (issue 12)
     "GET /credits/ledger.csv",  # credits (issue 12)
@@ -421,6 +490,7 @@ def world(django_db_setup, django_db_blocker):
     fast = override_settings(
         PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
         TICKET_WEBHOOK_SECRET="access-matrix-webhook-secret",
+        INBOUND_EMAIL_SECRET="access-matrix-inbound-secret",  # integrations (issue 15)
     )
     with fast, django_db_blocker.unblock(), transaction.atomic():
         assert "test" in str(connection.settings_dict["NAME"]), "not on the test database"

@@ -93,7 +93,14 @@ ID_BY_COLLECTION = {
     "rounds": "hiring_round",
     "applicants": "hiring_applicant",
     "postings": "hiring_posting",
+    # Workforce (issue 14): /workforce/agents/{pk}/manual-time/
+    "agents": "user:agent_assignee",
     "users": "user:agent_assignee",
+    # Integrations (issue 15)
+    "webhook-endpoints": "webhook_endpoint",
+    "webhook-deliveries": "webhook_delivery",
+    "resources": "resource",
+    "client-messages": "client_message",
 }
 PARAM_OBJECTS = {
     "reference": "case_a",
@@ -106,6 +113,9 @@ PARAM_OBJECTS = {
     # Hiring (issue 13): the applicant's signed link and the first drawn question
     "token": "hiring_token",
     "number": "=1",
+    # Workforce (issue 14): the client's signed rating link
+    "signed": "csat_link",
+    "message_id": "client_message",  # integrations (issue 15)
 }
 
 

@@ -146,6 +146,50 @@ def _credits_world(case_a, agent, lead_own) -> dict:
     return {"credit_quote": quote, "credit": credit_issue(quote=quote, actor=agent)}
 
 
+def _integrations_world(case_a, agent, admin) -> dict:
+    """Integrations (issue 15): the assignee's reply to team A's client (an email queued),
+    a public webhook endpoint, one delivery of an event, a library resource."""
+    from escalations.models import Visibility
+    from integrations.delivery import events_route
+    from integrations.events import publish_event
+    from integrations.models import ClientMessage, OutboundEvent, Resource, WebhookDelivery
+    from integrations.services import endpoint_save
+
+    reply = note_add(
+        case=case_a, author=agent, body="We are on it.", visibility=Visibility.CLIENT_VISIBLE
+    )
+    endpoint = endpoint_save(
+        actor=admin,
+        name="Access matrix receiver",
+        url="https://93.184.215.14/desk-hooks",  # a public address: no DNS, no private net
+        secret="access-matrix-endpoint-secret",
+        event_types=["*"],
+    )
+    publish_event("case.reviewed", {"case": {"reference": case_a.reference}})
+    events_route(event_ids=list(OutboundEvent.objects.values_list("pk", flat=True)))
+    return {
+        "client_message": ClientMessage.objects.get(event=reply),
+        "webhook_endpoint": endpoint,
+        "webhook_delivery": WebhookDelivery.objects.filter(endpoint=endpoint).first(),
+        "resource": Resource.objects.filter(active=True).first(),
+    }
+
+
+def _workforce_world(team, agent) -> dict:
+    """Workforce (issue 14): a resolved case of team A whose client got a rating link."""
+    from escalations.services import case_transition
+    from escalations.services.claiming import case_claim
+    from workforce.services.csat import token_for
+
+    case = case_create(
+        actor=agent, team=team, title="Resolved case of team A", client_name="Rita",
+        client_email="rita@example.com",
+    )
+    case = case_claim(case=case, agent=agent)
+    case = case_transition(case=case, to_status="resolved", actor=agent)
+    return {"csat_link": token_for(case.csat)}
+
+
 def build_world(scopes: list[str]) -> World:
     world = World()
     team_a, lead_own = _team_with_lead("Access Team A", "lead_own")
@@ -208,6 +252,7 @@ def build_world(scopes: list[str]) -> World:
 
     # Hiring (issue 13): team A's round, an applicant whose submission is open ----------
     hiring = _hiring_world(lead_own, team_a)
+    workforce = _workforce_world(team_a, agent)  # issue 14
 
     # UFL-5 (issue 11): a claim recorded on team A's case -------------------------------
     ufl_claim = ufl_claim_record(
@@ -215,6 +260,7 @@ def build_world(scopes: list[str]) -> World:
     )
 
     credits = _credits_world(case_a, agent, lead_own)  # issue 12
+    integrations = _integrations_world(case_a, agent, users["admin"])  # issue 15
 
     macro = MacroFactory(slug="access-matrix-macro", name="Access matrix macro")
     audit = audit_record(actor=agent, action="access_matrix.fixture", target=case_a)
@@ -242,6 +288,8 @@ def build_world(scopes: list[str]) -> World:
         **credits,  # issue 12
         ufl_claim=ufl_claim,  # issue 11
         **hiring,
+        **workforce,  # issue 14
+        **integrations,  # issue 15
     )
 
     for persona, user in users.items():
