@@ -20,16 +20,22 @@ def resources_matching(queryset: QuerySet[Resource], *, kind: str) -> QuerySet[R
 
 
 def packs_for(case) -> list[ResourcePack]:
-    return [p for p in ResourcePack.objects.prefetch_related("resources") if p.suits(case)]
+    return [p for p in ResourcePack.objects.all() if p.suits(case)]
 
 
 def default_resources(case) -> list[Resource]:
-    """The default packs' active resources for this case (new-client outreach, hourly)."""
+    """The default packs' active resources for this case (new-client outreach, hourly),
+    in the order they were put in the pack (its most useful link first)."""
+    links = (
+        ResourcePack.resources.through.objects.filter(
+            resourcepack__in=packs_for(case), resource__active=True
+        )
+        .select_related("resource")
+        .order_by("resourcepack__name", "id")
+    )
     chosen: dict[int, Resource] = {}
-    for pack in packs_for(case):
-        for resource in pack.resources.all():
-            if resource.active:
-                chosen.setdefault(resource.pk, resource)
+    for link in links:
+        chosen.setdefault(link.resource_id, link.resource)
     return list(chosen.values())
 
 

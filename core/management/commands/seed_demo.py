@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 OUR_APPS = ["core", "escalations", "sourcing", "credits", "hiring"]
+OUR_APPS += ["integrations"]  # issue 15: client email in and out, webhook endpoints
 
 
 class Command(BaseCommand):
