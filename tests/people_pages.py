@@ -47,6 +47,7 @@ def pages_for(user) -> list[tuple[str, str]]:
     if user.is_lead:
         pages.append(("sourcing:thresholds", reverse("sourcing:thresholds")))
         pages.append(("sourcing:import", reverse("sourcing:import")))
+        pages.append(("credits:ledger", reverse("credits:ledger")))  # issue 12
     # Hiring (issue 13): a lead's round pages and one applicant's own submission pages
     if user.is_lead:
         from hiring.access import applicants_visible_to, rounds_visible_to
