@@ -75,8 +75,8 @@ class CoverageView(_Lead, APIView):
             "gap_hours": result.gap_hours,
             "rows": [
                 {
-                    "start": r.start,
-                    "local": r.local,
+                    "start": r.start.astimezone(dt.UTC).isoformat(),
+                    "local": r.local.isoformat(),
                     "available": r.available,
                     "candidates": r.candidates,
                     "required": r.required,

@@ -24,8 +24,10 @@ class CoverageQuerySerializer(TeamParamSerializer):
 
 
 class CoverageRowSerializer(serializers.Serializer):
-    start = serializers.DateTimeField(help_text="UTC instant the hour starts.")
-    local = serializers.DateTimeField(help_text="The same instant in the requested zone.")
+    start = serializers.CharField(help_text="UTC instant the hour starts, ISO 8601.")
+    local = serializers.CharField(
+        help_text="The same instant in the requested zone, ISO 8601 with its offset."
+    )
     available = serializers.IntegerField()
     candidates = serializers.IntegerField()
     required = serializers.IntegerField()
