@@ -297,5 +297,13 @@ def seed(out) -> Round | None:
             channels=["tickets", "live_chat"],
             start_date=(now + dt.timedelta(days=4)).date(),
         )
-    out.write(f"hiring demo: round “{rnd.name}” with {len(people)} applicants")
+    # The same person again, a week after the first: flagged, and never paid twice.
+    add(
+        ago(days=2),
+        name="Kofi A. Mensah",
+        email="kofi.mensah@example.net",
+        country="GH",
+        languages=["English", "French"],
+    )
+    out.write(f"hiring demo: round “{rnd.name}” with {rnd.applicants.count()} applicants")
     return rnd
