@@ -44,7 +44,13 @@ from .sla import (
     case_clocks_start,
     case_first_response_meet,
 )
-from .ufl import UFL_KINDS, ufl_client_followed_up, ufl_plan_open, ufl_plan_stop
+from .ufl import (
+    UFL_KINDS,
+    ufl_attempt_quick_log,
+    ufl_client_followed_up,
+    ufl_plan_open,
+    ufl_plan_stop,
+)
 
 EDITABLE_FIELDS = (
     "title",
@@ -369,7 +375,7 @@ def case_transition(*, case: Case, to_status: str, actor, reason: str = "") -> C
     elif to_status in CANCELLING:
         case_clocks_cancel(case=case, actor=actor, reason=label)
     if to_status in MEETING | CANCELLING:  # UFL-7: no reminder outlives the case
-        ufl_plan_stop(case=case, actor=actor, reason=label)
+        ufl_plan_stop(case=case, actor=actor, reason=label, met=to_status in MEETING)
 
     event_record(
         case=case,
@@ -507,6 +513,10 @@ def case_record_contact_attempt(
     if not case.is_open:
         raise IllegalTransition(f"{case.reference} is {case.status}; it takes no more attempts.")
     check_case_instant(at, opened_at=case.created_at, field="at")
+    if case.kind in UFL_KINDS:  # UFL-2: the attempt goes into the plan's log (issue 11)
+        return ufl_attempt_quick_log(
+            case=case, agent=agent, channel=channel, outcome=outcome, note=note, at=at
+        )
     at = at or timezone.now()
     first = not case.events.filter(kind=EventKind.CONTACT_ATTEMPT).exists()
     event = event_record(

@@ -115,11 +115,15 @@ def _plan_clocks(plan: UflPlan, *, open_only: bool = True):
     return qs.order_by("due_at", "id")
 
 
-def _stop_clocks(plan: UflPlan, *, actor, reason: str, at=None) -> int:
-    """Cancel every open clock of the plan (pending reminders and the 48-hour mark)."""
+def _stop_clocks(plan: UflPlan, *, actor, reason: str, at=None, met: bool = False) -> int:
+    """Cancel (or, when the case was resolved, meet) every open clock of the plan: the
+    pending reminders and the 48-hour mark. Nothing of the plan is swept afterwards."""
     count = 0
     for clock in _plan_clocks(plan):
-        clock_cancel(clock=clock, actor=actor, reason=reason, at=at)
+        if met:
+            clock_meet(clock=clock, actor=actor, reason=reason, at=at)
+        else:
+            clock_cancel(clock=clock, actor=actor, reason=reason, at=at)
         count += 1
     return count
 
@@ -453,6 +457,47 @@ def ufl_attempt_record(
     return attempt
 
 
+def ufl_attempt_quick_log(
+    *, case: Case, agent, channel: str, outcome: str = "", note: str = "", at=None
+):
+    """The minimal contact-attempt endpoint (``POST /cases/{ref}/contact-attempts/``, free
+    text) on a UFL case: the attempt goes into the plan's log like any other.
+
+    It predates the plan and does not ask for the research confirmation (``/ufl/attempts/``
+    does); the audit entry records ``research_incomplete_ok`` when research was skipped.
+    Returns the attempt's timeline event, as the minimal endpoint always did.
+    """
+    channel = (channel or "").strip().lower()
+    if channel not in Channel.values:
+        raise InvalidInput(
+            f"Unknown channel {channel!r}; choose one of {', '.join(Channel.values)}.",
+            field="channel",
+        )
+    text = (outcome or "").strip()
+    lowered = text.lower().replace(" ", "_")
+    if lowered in AttemptOutcome.values and lowered != AttemptOutcome.REPLIED:
+        result = lowered
+    elif "voicemail" in lowered:
+        result = AttemptOutcome.VOICEMAIL
+    elif "no_answer" in lowered:
+        result = AttemptOutcome.NO_ANSWER
+    else:
+        result = AttemptOutcome.NO_RESPONSE
+    made = ufl_attempt_record(
+        case=case,
+        agent=agent,
+        channel=channel,
+        delivery_status=(
+            DeliveryStatus.NOT_APPLICABLE if channel == Channel.PHONE else DeliveryStatus.SENT
+        ),
+        outcome=result,
+        at=at,
+        note="\n".join(part for part in (text, (note or "").strip()) if part),
+        research_incomplete_ok=True,
+    )
+    return case.events.get(kind=EventKind.CONTACT_ATTEMPT, data__attempt=made.pk)
+
+
 # The sweep's side: reminders and exhaustion (UFL-2, UFL-3) --------------------------------
 def _exhaust(plan_id: int, *, at: dt.datetime) -> bool:
     """Mark the avenue exhausted at ``at``, once: only the UPDATE that matches does it."""
@@ -704,12 +749,13 @@ def ufl_client_followed_up(*, case: Case, actor, at=None) -> bool:
     return True
 
 
-def ufl_plan_stop(*, case: Case, actor, reason: str) -> bool:
-    """The case was resolved, handed off or closed: cancel the schedule and its reminders."""
+def ufl_plan_stop(*, case: Case, actor, reason: str, met: bool = False) -> bool:
+    """The case was resolved, handed off (``met``) or closed: the schedule and its pending
+    reminders stop (their clocks met or cancelled, as the case's own clocks are)."""
     plan = UflPlan.objects.select_for_update().filter(case=case).first()
     if plan is None:
         return False
-    cancelled = _stop_clocks(plan, actor=actor, reason=reason)
+    cancelled = _stop_clocks(plan, actor=actor, reason=reason, met=met)
     if plan.is_open:
         UflPlan.objects.filter(pk=plan.pk).update(
             status=PlanStatus.STOPPED, updated_at=timezone.now()

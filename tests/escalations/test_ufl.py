@@ -519,3 +519,33 @@ def test_sla_sweep_command_runs_one_sweep_now_ufl_3(agent, django_capture_on_com
     assert plan_of(case).status == PlanStatus.EXHAUSTED
     with pytest.raises(CommandError):
         call_command("sla_sweep", now="yesterday", stdout=out)
+
+
+def test_minimal_contact_attempt_endpoint_logs_into_the_plan_ufl_2(agent):
+    from escalations.services import case_record_contact_attempt
+
+    case = open_refund_case(agent)
+    with time_machine.travel(T0, tick=False):
+        event = case_record_contact_attempt(
+            case=case, agent=agent, channel="phone", outcome="left a voicemail"
+        )
+    made = plan_of(case).attempts.get()
+    assert event.data["attempt"] == made.pk
+    assert (made.channel, made.delivery_status, made.outcome) == (
+        "phone",
+        "not_applicable",
+        "voicemail",
+    )
+    assert plan_of(case).status == PlanStatus.CONTACTING
+    with pytest.raises(InvalidInput):
+        case_record_contact_attempt(case=case, agent=agent, channel="carrier pigeon")
+
+
+def test_resolving_the_case_meets_the_plan_clocks_ufl_7(agent):
+    case = open_refund_case(agent)
+    attempt(case, agent)
+    with time_machine.travel(T0 + H, tick=False):
+        case_transition(case=case, to_status=Status.RESOLVED, actor=agent, reason="sorted")
+    states = set(SlaClock.objects.filter(ufl_plan__case=case).values_list("state", flat=True))
+    assert states == {ClockState.MET}
+    assert plan_of(case).status == PlanStatus.STOPPED
