@@ -1,4 +1,4 @@
-.PHONY: run test lock lint format bench fuzz ci
+.PHONY: run test lock lint format bench fuzz ci fault-tests
 
 run:
 	python3 dev.py run
@@ -26,3 +26,9 @@ fuzz:
 
 ci:
 	CI=true bash .ci/run
+
+# CORE-4/CORE-7/API-3/ESC-10 under faults (tests/faults/): a throwaway redis-server per test
+# (its own port), real Celery workers, SIGKILLs (FAULT_KILLS, default 20), broker and
+# receiver outages. PostgreSQL when DATABASE_URL says so.
+fault-tests:
+	.venv/bin/pytest tests/faults -m faults -q -s -p no:cacheprovider

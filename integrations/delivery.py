@@ -39,9 +39,7 @@ from .models import DeliveryStatus, OutboundEvent, WebhookAttempt, WebhookDelive
 
 log = logging.getLogger(__name__)
 
-TIMEOUT_SECONDS = 10
-# A taken try is due again after this long (the worker died, or its task was lost).
-LEASE = dt.timedelta(seconds=TIMEOUT_SECONDS * 3)
+TIMEOUT_SECONDS = 10  # the default; WEBHOOK_TIMEOUT_SECONDS overrides it
 RETRY_BASE_SECONDS = 30
 RETRY_MAX_SECONDS = 3600
 RETRY_WINDOW = dt.timedelta(hours=24)
@@ -49,6 +47,15 @@ SWEEP_LIMIT = 500
 ROUTE_GRACE = dt.timedelta(seconds=30)
 EXCERPT = 300
 USER_AGENT = "EscalationsDesk-Webhooks/1"
+
+
+def _timeout() -> float:
+    return getattr(settings, "WEBHOOK_TIMEOUT_SECONDS", None) or TIMEOUT_SECONDS
+
+
+def _lease() -> dt.timedelta:
+    """A taken try is due again after this long (the worker died, or its task was lost)."""
+    return dt.timedelta(seconds=_timeout() * 3)
 
 
 # Targets -------------------------------------------------------------------------------
@@ -224,7 +231,7 @@ def _post(url: str, body: bytes, headers: dict) -> Answer:
     request = urllib.request.Request(url, data=body, headers=headers, method="POST")
     started = time.monotonic()
     try:
-        with _opener().open(request, timeout=TIMEOUT_SECONDS) as response:
+        with _opener().open(request, timeout=_timeout()) as response:
             text = response.read(EXCERPT).decode(errors="replace")
             code, error = response.status, ""
     except urllib.error.HTTPError as exc:
@@ -252,7 +259,7 @@ def _take(delivery_id: int, now: dt.datetime) -> bool:
     return bool(
         WebhookDelivery.objects.filter(
             pk=delivery_id, status=DeliveryStatus.PENDING, next_attempt_at__lte=now
-        ).update(next_attempt_at=now + LEASE, attempts=F("attempts") + 1)
+        ).update(next_attempt_at=now + _lease(), attempts=F("attempts") + 1)
     )
 
 

@@ -134,9 +134,9 @@ def test_retry_schedule_exponential_with_jitter_then_gives_up_after_24_hours_api
 
 
 def test_timeout_and_429_are_retried_other_4xx_fail_at_once_api_3(
-    endpoint, receiver, monkeypatch, django_capture_on_commit_callbacks
+    endpoint, receiver, settings, django_capture_on_commit_callbacks
 ):
-    monkeypatch.setattr(delivery, "TIMEOUT_SECONDS", 0.3)
+    settings.WEBHOOK_TIMEOUT_SECONDS = 0.3
     receiver.answer((200, 1.0), 429, 404)
     with django_capture_on_commit_callbacks(execute=True):
         publish_event("case.claimed", {"case": {"reference": "ESC-000002"}})

@@ -1,0 +1,272 @@
+"""Fault tests of outbound webhooks and client email (API-3, ESC-10, CORE-4, CORE-7), with
+real processes: a throwaway ``redis-server`` as the broker (its own port and folder,
+started and stopped by the test), real Celery workers on the test database, and a
+receiving HTTP server in this process.
+
+- The worker is SIGKILLed while a delivery's request is in flight, ``FAULT_KILLS`` times
+  (20 by default): every event is still delivered, acknowledged (200) exactly once per
+  event id, one logical delivery each, with the same event id on every try.
+- The broker is down while events and a client email are queued: nothing is lost; once it
+  is back, the beat tasks (sweep, requeue) queue them again and each is delivered once.
+- The receiver is down, then up: the deliveries wait with back-off and arrive.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import threading
+import time
+from collections import Counter
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from django.utils import timezone
+
+from escalations.models import Macro
+from escalations.services import case_claim, case_create, macro_send
+from integrations import tasks
+from integrations.events import publish_event
+from integrations.messages import REQUEUE_AFTER
+from integrations.models import ClientMessage, WebhookDelivery
+from integrations.services import endpoint_save
+
+from ..conftest import require, wait_until
+from ..factories import TeamFactory, UserFactory
+from .test_broker_outage import ThrowawayRedis, publishing_to
+
+pytestmark = [pytest.mark.faults, pytest.mark.celery_worker]
+
+SECRET = "fault-receiver-shared-secret-01"
+TIMEOUT = 1  # WEBHOOK_TIMEOUT_SECONDS in the workers: a killed try is due again after 3 s
+
+
+class Receiver:
+    """Records every POST; hangs on the event ids in ``hang_once`` the first time."""
+
+    def __init__(self, port: int = 0):
+        self.lock = threading.Lock()
+        self.requests: list[tuple[str, int]] = []  # (event id, status answered)
+        self.hang_once: set[str] = set()
+        self.hung: set[str] = set()
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                event_id = json.loads(body)["id"]
+                with receiver.lock:
+                    hang = event_id in receiver.hang_once and event_id not in receiver.hung
+                    receiver.hung.add(event_id) if hang else None
+                    receiver.requests.append((event_id, 0 if hang else 200))
+                if hang:
+                    time.sleep(8)  # the worker is killed meanwhile; nobody reads the answer
+                try:
+                    self.send_response(200)
+                    self.send_header("Content-Length", "2")
+                    self.end_headers()
+                    self.wfile.write(b"ok")
+                except OSError:
+                    pass
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+        self.server.daemon_threads = True
+        self.port = self.server.server_address[1]
+        self.url = f"http://127.0.0.1:{self.port}/desk"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def acknowledged(self) -> Counter:
+        with self.lock:
+            return Counter(event_id for event_id, status in self.requests if status == 200)
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def redis_broker(tmp_path):
+    """A throwaway redis-server on its own port, stopped by its process id at the end."""
+    require(bool(shutil.which("redis-server")), "redis-server is not installed")
+    server = ThrowawayRedis(tmp_path)
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def receiver():
+    server = Receiver()
+    yield server
+    server.stop()
+
+
+def _worker_env(broker_url: str, **extra) -> dict:
+    return {
+        "CELERY_BROKER_URL": broker_url,
+        "WEBHOOK_ALLOW_PRIVATE_TARGETS": "true",
+        "WEBHOOK_TIMEOUT_SECONDS": str(TIMEOUT),
+        **extra,
+    }
+
+
+def _endpoint(url: str):
+    from django.test import override_settings
+
+    with override_settings(WEBHOOK_ALLOW_PRIVATE_TARGETS=True):
+        return endpoint_save(
+            actor=None, name="Fault receiver", url=url, secret=SECRET, event_types=["*"]
+        )
+
+
+def _kill(worker) -> None:
+    os.killpg(worker.proc.pid, signal.SIGKILL)
+    worker.proc.wait(timeout=20)
+
+
+def test_worker_sigkilled_mid_delivery_loses_and_duplicates_nothing_api_3_core_4(
+    redis_broker, celery_processes, receiver, settings
+):
+    settings.WEBHOOK_ALLOW_PRIVATE_TARGETS = True
+    kills = int(os.environ.get("FAULT_KILLS", "20"))
+    env = _worker_env(redis_broker.url)
+    _endpoint(receiver.url)
+    worker = celery_processes(extra_env=env)
+    started = time.monotonic()
+    with publishing_to(redis_broker.url):
+        event_ids = []
+        for n in range(kills):
+            with receiver.lock:
+                receiver.hang_once.add("pending")
+            publish_event("case.created", {"case": {"reference": f"ESC-{n:06d}"}})
+            delivery = WebhookDelivery.objects.select_related("event").latest("pk")
+            event_id = str(delivery.event.event_id)
+            event_ids.append(event_id)
+            with receiver.lock:
+                receiver.hang_once = {event_id}
+            if not any(e == event_id for e, _ in receiver.requests):
+                wait_until(
+                    lambda e=event_id: any(x == e for x, _ in receiver.requests),
+                    timeout=90,
+                    message=f"try {n} in flight\n{worker.output()[-3000:]}",
+                )
+            _kill(worker)  # SIGKILL while the request is in flight
+            worker = celery_processes(extra_env=env)
+            time.sleep(TIMEOUT * 3 + 0.5)  # the lease of the killed try runs out
+            tasks.webhook_sweep.delay()  # what beat sends every 30 s
+            wait_until(
+                lambda pk=delivery.pk: WebhookDelivery.objects.filter(
+                    pk=pk, status="delivered"
+                ).exists(),
+                timeout=90,
+                message=f"delivery {n} after the kill\n{worker.output()[-3000:]}",
+            )
+    elapsed = time.monotonic() - started
+    acknowledged = receiver.acknowledged()
+    assert set(acknowledged) == set(event_ids)
+    assert all(count == 1 for count in acknowledged.values()), acknowledged  # no duplicate
+    assert WebhookDelivery.objects.filter(status="delivered").count() == kills  # none lost
+    assert WebhookDelivery.objects.count() == kills  # one logical delivery per event
+    tries = Counter(event_id for event_id, _ in receiver.requests)
+    assert all(tries[e] == 2 for e in event_ids)  # the killed try and the one after it
+    print(
+        f"\nFAULT FIGURES: {kills} SIGKILLs mid-delivery, 0 lost, 0 duplicate "
+        f"acknowledgements, {elapsed:.0f} s"
+    )
+
+
+def test_broker_down_while_events_and_email_are_queued_nothing_lost_api_3_esc_10(
+    redis_broker, celery_processes, receiver, settings, tmp_path
+):
+    settings.WEBHOOK_ALLOW_PRIVATE_TARGETS = True
+    email_log = tmp_path / "emails.jsonl"
+    worker = celery_processes(
+        extra_env=_worker_env(
+            redis_broker.url,
+            EMAIL_BACKEND="tests.faults.email_backend.JsonLinesEmailBackend",
+            DESK_TEST_EMAIL_LOG=str(email_log),
+        )
+    )
+    _endpoint(receiver.url)
+    team = TeamFactory(name="Fault team")
+    agent = UserFactory(username="fault_agent", role="agent", team=team)
+    case = case_claim(
+        case=case_create(
+            actor=agent, title="Outage case", client_name="Ola", client_email="ola@example.com"
+        ),
+        agent=agent,
+    )
+    macro = Macro.objects.create(name="Fault", slug="fault", subject="Hello", body="On it.")
+    with publishing_to(redis_broker.url):
+        tasks.webhook_sweep.delay()
+        wait_until(lambda: "webhook_sweep" in worker.output(), timeout=90, message="worker up")
+        redis_broker.stop()
+        started = time.monotonic()
+        for n in range(5):
+            publish_event("case.updated", {"case": {"reference": f"ESC-9{n:05d}"}})
+        macro_send(macro=macro, case=case, agent=agent)
+        enqueue_seconds = time.monotonic() - started
+        assert WebhookDelivery.objects.filter(status="pending").count() >= 5
+        assert ClientMessage.objects.get().status == "queued"
+        redis_broker.start()
+        # Time passes: the message's task was queued REQUEUE_AFTER ago (and refused).
+        ClientMessage.objects.update(queued_at=timezone.now() - REQUEUE_AFTER)
+        tasks.webhook_sweep.delay()
+        tasks.client_messages_requeue.delay()
+        wait_until(
+            lambda: (
+                not WebhookDelivery.objects.exclude(status="delivered").exists()
+                and ClientMessage.objects.filter(status="sent").exists()
+            ),
+            timeout=120,
+            message=f"deliveries after the outage\n{worker.output()[-3000:]}",
+        )
+        tasks.webhook_sweep.delay()  # beat's next runs send nothing more
+        tasks.client_messages_requeue.delay()
+        time.sleep(3)
+    acknowledged = receiver.acknowledged()
+    assert len(acknowledged) == WebhookDelivery.objects.count()
+    assert all(count == 1 for count in acknowledged.values())
+    lines = email_log.read_text().splitlines()
+    assert len(lines) == 1 and json.loads(lines[0])["to"] == ["ola@example.com"]
+    print(
+        f"\nFAULT FIGURES: broker down, {len(acknowledged)} events and 1 email queued in "
+        f"{enqueue_seconds:.1f} s, all delivered once after it returned"
+    )
+
+
+def test_receiver_down_then_up_deliveries_arrive_api_3(redis_broker, celery_processes, settings):
+    settings.WEBHOOK_ALLOW_PRIVATE_TARGETS = True
+    probe = Receiver()
+    port = probe.port
+    probe.stop()  # nobody listens on the port now
+    worker = celery_processes(extra_env=_worker_env(redis_broker.url))
+    _endpoint(f"http://127.0.0.1:{port}/desk")
+    with publishing_to(redis_broker.url):
+        publish_event("clock.breached", {"clock": {"id": 7}})
+        wait_until(
+            lambda: WebhookDelivery.objects.filter(attempts__gte=1, status="pending").exists(),
+            timeout=90,
+            message=f"the refused try\n{worker.output()[-3000:]}",
+        )
+        item = WebhookDelivery.objects.get()
+        assert item.next_attempt_at > timezone.now()  # backing off, not dropped
+        assert "Connection refused" in item.last_error or "Errno" in item.last_error
+        receiver = Receiver(port)
+        try:
+            WebhookDelivery.objects.update(next_attempt_at=timezone.now())  # time passes
+            tasks.webhook_sweep.delay()
+            wait_until(
+                lambda: WebhookDelivery.objects.filter(status="delivered").exists(),
+                timeout=90,
+                message=f"the delivery after the receiver came back\n{worker.output()[-3000:]}",
+            )
+        finally:
+            receiver.stop()
+    assert list(receiver.acknowledged().values()) == [1]
+    assert WebhookDelivery.objects.get().log.count() == 2
