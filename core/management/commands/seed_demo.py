@@ -6,6 +6,7 @@ from django.db import transaction
 
 OUR_APPS = ["core", "escalations", "sourcing", "credits", "hiring"]
 OUR_APPS += ["integrations"]  # issue 15: client email in and out, webhook endpoints
+OUR_APPS += ["workforce"]  # issue 14: availability, forecast, time, ratings
 
 
 class Command(BaseCommand):
