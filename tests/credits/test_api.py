@@ -187,3 +187,44 @@ def test_reverse_and_ledger_totals_and_csv_crd_5(agent_api, lead_api, refund_cas
     assert "-4.00" in text and "10.00" in text and case.reference in text
     assert agent_api.get("/api/v1/credits/ledger/").status_code == 403
     assert lead_api.get("/api/v1/credits/ledger/", {"date_from": "2026-13-01"}).status_code == 400
+
+
+def test_answers_are_kept_24_hours_then_forgotten_crd_5(agent_api, refund_case, facts):
+    import datetime as dt
+
+    import time_machine
+    from django.utils import timezone
+
+    from credits.services.idempotency import idempotency_records_purge
+
+    case = refund_case()
+    facts(case, contract_id="C-1", non_refunded_payments="100.00")
+    quote = _quote(agent_api, case)
+    first = _issue(agent_api, quote["id"], key="keep-me")
+    with time_machine.travel(timezone.now() + dt.timedelta(hours=25), tick=False):
+        assert idempotency_records_purge() == 0
+        again = _issue(agent_api, quote["id"], key="keep-me")
+        assert (again.status_code, again.json()) == (201, first.json())
+    with time_machine.travel(timezone.now() + dt.timedelta(hours=49), tick=False):
+        assert idempotency_records_purge() == 1
+    assert not IdempotencyRecord.objects.exists()
+
+
+def test_an_integration_posts_facts_with_its_source_crd_1(refund_case):
+    from rest_framework.test import APIClient
+
+    from core.tokens import service_token_create
+
+    case = refund_case()
+    _, key = service_token_create(name="billing", scopes=["cases:read", "cases:write"])
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
+    response = client.post(
+        f"/api/v1/cases/{case.reference}/credit-facts/",
+        {"contract_id": "C-9", "non_refunded_payments": "75.00"},
+        format="json",
+    )
+    assert response.status_code == 200, response.content
+    assert {f["source"] for f in response.json()["facts"]} == {"integration"}
+    quote = client.post(f"/api/v1/cases/{case.reference}/credit-quotes/")
+    assert quote.status_code == 403  # people quote, decide and issue

@@ -239,3 +239,27 @@ def test_snapshot_hash_survives_the_database_round_trip_crd_3(refund_case, facts
     assert stored.percent == quote.percent and stored.compute_hash() == quote.content_hash
     approved = credit_quote_approve(quote=stored, lead=lead, content_hash=quote.content_hash)
     assert approved.status == QuoteStatus.APPROVED
+
+
+def test_rules_change_is_a_new_audited_version_quotes_keep_theirs_crd_1(
+    refund_case, facts, agent, rules
+):
+    case = refund_case()
+    facts(case, contract_id="C-1", non_refunded_payments="100.00")
+    before = credit_quote_create(case=case, actor=agent)
+    new = rules(baseline_percent="6.00")
+    assert new.version == before.rules_version + 1
+    event = AuditEvent.objects.get(action="credit_rules.changed")
+    assert event.before["baseline_percent"] == "5.00" and event.after["baseline_percent"] == "6.00"
+    after = credit_quote_create(case=case, actor=agent)
+    assert (before.amount, after.amount) == (Decimal("5.00"), Decimal("6.00"))
+    assert CreditQuote.objects.get(pk=before.pk).rules["baseline_percent"] == "5.00"
+
+
+def test_rules_bad_values_refused_crd_1(rules):
+    with pytest.raises(InvalidInput):
+        rules(max_percent="101")
+    with pytest.raises(InvalidInput):
+        rules(min_percent="30", max_percent="20")
+    with pytest.raises(InvalidInput):
+        rules(colour="blue")
