@@ -29,6 +29,9 @@ from .services import (
     contact_request_create,
     nco_intake,
     note_add,
+    ufl_attempt_record,
+    ufl_plan_update,
+    ufl_reply_record,
 )
 
 
@@ -422,6 +425,8 @@ def seed(out) -> list[Case]:
 
     once("DEMO-12", general_closed)
 
+    _seed_ufl(once, opened, ago, minutes, alice, bob)  # issue 11: UFL-1 to UFL-7
+
     result = sla_sweep()
     pending = ContactInfoRequest.objects.filter(status="pending").count()
     out.write(
@@ -430,3 +435,146 @@ def seed(out) -> list[Case]:
         f"SLA sweep: {result.breached} breached, {result.warned} warned"
     )
     return made
+
+
+# The 48-hour unresponsive-freelancer process (issue 11) -----------------------------------
+def _research(case, agent, notes: dict[str, str]) -> None:
+    for item in case.checklist.filter(key__startswith="ufl_").order_by("position"):
+        checklist_tick(item=item, actor=agent, note=notes.get(item.key, ""))
+
+
+def _seed_ufl(once, opened, ago, minutes, alice, bob) -> None:
+    # 13. Refund request mid-schedule: research done, attempts 1 and 2 made, 3 due soon.
+    def refund_mid_schedule(t):
+        start = ago(hours=31)
+        case = opened(
+            start,
+            case_create,
+            actor=alice,
+            external_ticket_id=t,
+            title="Refund for a half-built Shopify store",
+            kind=Kind.REFUND_REQUEST,
+            priority="high",
+            client_name="Maya Chen",
+            client_email="maya@chenhome.example",
+            client_phone="+1 646 555 0110",
+            client_company="Chen Home Goods",
+            client_segment=Segment.SMALL_BUSINESS,
+            freelancer_name="Ravi Kumar",
+            freelancer_id="FL-55120",
+            contract_ids=["CT-90411"],
+            contract_type="fixed_price",
+            contract_spend="1800.00",
+            issue_summary="a refund for the unfinished online store",
+            tags=["refund", "ecommerce"],
+        )
+        with _at(start + minutes(10)):
+            case = case_claim(case=case, agent=alice)
+            ufl_plan_update(
+                case=case,
+                actor=alice,
+                freelancer_time_zone="Asia/Kolkata",
+                client_time_zone="America/New_York",
+                client_wishes="A refund of the last milestone ($900), or the theme files.",
+                job_category="Web/Mobile Development",
+                job_subcategory="E-commerce Development",
+                job_skills="shopify, liquid",
+                job_budget="1800.00",
+                client_countries="US",
+            )
+        with _at(start + minutes(40)):
+            _research(
+                case,
+                alice,
+                {
+                    "ufl_contact_info": "Phone in the freelancer's ticket signature (ZD-55120)",
+                    "ufl_tone": "Civil until the second milestone, then no replies",
+                    "ufl_expected_vs_delivered": "Theme installed; products and checkout missing",
+                },
+            )
+        with _at(ago(hours=29)):
+            ufl_attempt_record(
+                case=case,
+                agent=alice,
+                channel="message",
+                delivery_status="read",
+                outcome="no_response",
+            )
+        with _at(ago(hours=29) + minutes(15)):
+            call_log_create(
+                case=case,
+                agent=alice,
+                party="client",
+                outcome="connected",
+                duration_seconds=720,
+                phone_number="+1 646 555 0110",
+                answers={
+                    "last_communication": "Last message 9 days ago; milestone 2 paid 3 weeks ago",
+                    "desired_resolution": "Refund of milestone 2, or the theme files",
+                },
+                summary="The client wants to relaunch before the holidays.",
+            )
+        with _at(ago(hours=5)):
+            ufl_attempt_record(
+                case=case,
+                agent=alice,
+                channel="email",
+                delivery_status="delivered",
+                outcome="no_response",
+            )
+        return case
+
+    once("DEMO-13", refund_mid_schedule)
+
+    # 14. Unresponsive freelancer who replied: mediation with the client's wishes beside.
+    def ufl_mediation(t):
+        start = ago(hours=22)
+        case = opened(
+            start,
+            case_create,
+            actor=bob,
+            external_ticket_id=t,
+            title="Logo designer went quiet after the first drafts",
+            kind=Kind.UNRESPONSIVE_FREELANCER,
+            client_name="Tom Becker",
+            client_email="tom@beckerbikes.example",
+            client_company="Becker Bikes",
+            client_segment=Segment.INDIVIDUAL,
+            freelancer_name="Lina Morales",
+            freelancer_id="FL-30877",
+            contract_ids=["CT-71220"],
+            contract_type="fixed_price",
+            contract_spend="450.00",
+            issue_summary="your designer not sending the final logo files",
+        )
+        with _at(start + minutes(15)):
+            case = case_claim(case=case, agent=bob)
+            ufl_plan_update(
+                case=case,
+                actor=bob,
+                freelancer_time_zone="America/Bogota",
+                client_time_zone="Europe/Berlin",
+                client_wishes="The final logo files in vector format; no refund needed.",
+                job_category="Design",
+                job_subcategory="Brand Identity",
+                job_skills="logo design, illustrator",
+            )
+        with _at(start + minutes(45)):
+            _research(case, bob, {"ufl_contact_info": "Email on her profile only"})
+        with _at(ago(hours=20)):
+            ufl_attempt_record(
+                case=case,
+                agent=bob,
+                channel="email",
+                delivery_status="delivered",
+                outcome="no_response",
+            )
+        with _at(ago(hours=3)):
+            ufl_reply_record(
+                case=case,
+                actor=bob,
+                summary="She was travelling; she can send the vector files by Friday.",
+            )
+        return case
+
+    once("DEMO-14", ufl_mediation)
