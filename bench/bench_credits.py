@@ -24,8 +24,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -34,25 +32,19 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
-from urllib.parse import urlparse, urlunparse
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
-BENCH_DB = os.environ.get("BENCH_DB", "escdesk_bench_credits")
+import bench_case_list as base  # noqa: E402  (database and server helpers)
+
+BENCH_DB = base.BENCH_DB = os.environ.get("BENCH_DB", "escdesk_bench_credits")
 CONCURRENT = 50
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 CAP = "1000.00"
 EACH = "100.00"
 GOAL_RATIO = 2.0  # contended p95 / baseline p95: the contract lock costs at most 2x
-
-
-def _urls(url: str) -> tuple[str, str]:
-    parts = urlparse(url)
-    return (
-        urlunparse(parts._replace(path="/postgres")),
-        urlunparse(parts._replace(path=f"/{BENCH_DB}")),
-    )
 
 
 def _fresh_database(admin_url: str) -> None:
@@ -63,18 +55,13 @@ def _fresh_database(admin_url: str) -> None:
         conn.execute(f'CREATE DATABASE "{BENCH_DB}"')
 
 
-def _migrate(bench_url: str) -> None:
-    env = {**os.environ, "DATABASE_URL": bench_url, "LOG_LEVEL": "WARNING"}
-    result = subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--no-input", "-v0"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if result.returncode != 0:
-        sys.exit(f"migrate failed:\n{result.stdout}\n{result.stderr}")
+def _django_on(bench_url: str) -> None:
+    """This process talks to the bench database directly (to prepare and to check)."""
+    settings = {"DATABASE_URL": bench_url, "CELERY_BROKER_URL": "memory://"}
+    os.environ.update(settings, LOG_LEVEL="WARNING", DJANGO_SETTINGS_MODULE="config.settings")
+    import django
+
+    django.setup()
 
 
 # Data (through the services) -----------------------------------------------------------
@@ -112,12 +99,6 @@ def _approved_quote(agent, lead, *, contract: str, payments: str, n: int):
 
 
 # Server ---------------------------------------------------------------------------------
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _start_gunicorn(bench_url: str, port: int) -> subprocess.Popen:
     env = {
         **os.environ,
@@ -157,17 +138,8 @@ def _start_gunicorn(bench_url: str, port: int) -> subprocess.Popen:
             if proc.poll() is not None:
                 sys.exit("gunicorn exited during start-up")
             time.sleep(0.3)
-    _stop(proc)
+    base._stop(proc)
     sys.exit("gunicorn did not answer within 60 s")
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
 
 
 # Load -----------------------------------------------------------------------------------
@@ -231,18 +203,10 @@ def main() -> int:
             f"It creates and uses its own database {BENCH_DB!r} there."
         )
         return 2
-    admin_url, bench_url = _urls(url)
+    admin_url, bench_url = base._urls(url)
     _fresh_database(admin_url)
-    _migrate(bench_url)
-    os.environ.update(
-        DATABASE_URL=bench_url,
-        CELERY_BROKER_URL="memory://",
-        LOG_LEVEL="WARNING",
-        DJANGO_SETTINGS_MODULE="config.settings",
-    )
-    import django
-
-    django.setup()
+    base._manage("migrate", "--no-input", "-v0", env={**os.environ, "DATABASE_URL": bench_url})
+    _django_on(bench_url)
     from decimal import Decimal
 
     from credits.models import Contract, LedgerEntry
@@ -271,9 +235,9 @@ def main() -> int:
         f"{time.perf_counter() - started:.1f} s"
     )
 
-    port = _free_port()
+    port = base._free_port()
     proc = _start_gunicorn(bench_url, port)
-    base = f"http://127.0.0.1:{port}"
+    server = f"http://127.0.0.1:{port}"
     ok = True
     try:
         contended_ms, baseline_ms = [], []
@@ -281,7 +245,7 @@ def main() -> int:
             # alternate which goes first, so neither always meets a colder server
             order = [("contended", contended), ("baseline", baseline)]
             for label, quotes in order if r % 2 == 0 else order[::-1]:
-                answers = _burst(base, token, [(q.pk, f"{label}-{q.pk}") for q in quotes])
+                answers = _burst(server, token, [(q.pk, f"{label}-{q.pk}") for q in quotes])
                 (contended_ms if label == "contended" else baseline_ms).extend(
                     a[2] for a in answers
                 )
@@ -310,7 +274,7 @@ def main() -> int:
                         f"-> {'OK' if good else 'FAILED'}"
                     )
                 ok &= good
-        answers = _burst(base, token, [(retry.pk, "one-key")] * CONCURRENT)
+        answers = _burst(server, token, [(retry.pk, "one-key")] * CONCURRENT)
         bodies = {json.dumps(a[1], sort_keys=True) for a in answers}
         retry_credits = LedgerEntry.objects.filter(quote=retry).count()
         good = {a[0] for a in answers} == {201} and len(bodies) == 1 and retry_credits == 1
@@ -321,7 +285,7 @@ def main() -> int:
         )
         retry_fig = _figures([a[2] for a in answers])
     finally:
-        _stop(proc)
+        base._stop(proc)
 
     c, b = _figures(contended_ms), _figures(baseline_ms)
     print()

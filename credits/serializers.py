@@ -15,7 +15,9 @@ MONEY_HELP = 'USD as a string with at most two decimals, e.g. "120.50".'
 class FactSerializer(serializers.ModelSerializer):
     label = serializers.CharField(source="get_name_display", read_only=True)
     source_label = serializers.CharField(source="get_source_display", read_only=True)
-    entered_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    entered_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = CreditFact
@@ -86,7 +88,9 @@ class QuoteSerializer(serializers.ModelSerializer):
     contract = serializers.CharField(source="contract.external_id", read_only=True)
     requested_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
     created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    approved_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    approved_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
     contributions = ContributionSerializer(many=True, read_only=True)
     inputs = serializers.DictField(child=serializers.CharField(), read_only=True)
     rules = serializers.DictField(child=serializers.CharField(), read_only=True)
