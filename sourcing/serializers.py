@@ -147,6 +147,7 @@ class ImportJobSerializer(serializers.ModelSerializer):
             "filename",
             "total_rows",
             "processed_rows",
+            "written_rows",
             "percent",
             "created_count",
             "updated_count",

@@ -62,5 +62,7 @@ class ImportJob(models.Model):
             return 100
         if not self.total_rows:
             return 0
-        done = self.written_rows if self.status == self.Status.WRITING else self.processed_rows
-        return min(100, int(done * 100 / self.total_rows))
+        # Checking the rows is the first half of the bar, writing them the second.
+        if self.status == self.Status.WRITING:
+            return min(100, 50 + int(self.written_rows * 50 / self.total_rows))
+        return min(100, int(self.processed_rows * 50 / self.total_rows))

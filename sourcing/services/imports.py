@@ -9,6 +9,7 @@ replace the stored ones (invitations are history and are only added).
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import logging
@@ -16,6 +17,8 @@ from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from core.errors import InvalidInput, NotFound
@@ -173,7 +176,17 @@ def _insert_rows(model, columns: list[str], rows: list[tuple]) -> None:
             )
 
 
-def _write_freelancers(clean: list[dict]) -> tuple[int, int]:
+Checkpoint = Callable[[int, int, int], None]
+
+
+def _write_freelancers(
+    clean: list[dict], *, start: int = 0, checkpoint: Checkpoint | None = None
+) -> tuple[int, int]:
+    """Upsert ``clean[start:]`` chunk by chunk, each chunk in its own (sub)transaction
+    with ``checkpoint(rows written, created, updated)`` called inside it.
+
+    PostgreSQL: COPY into a staging table and one ``INSERT ... ON CONFLICT`` per chunk
+    (issue 16); elsewhere ``bulk_create`` (the fallback)."""
     skill_names: dict[str, str] = {}
     keyword_names: dict[str, str] = {}
     for item in clean:
@@ -183,95 +196,160 @@ def _write_freelancers(clean: list[dict]) -> tuple[int, int]:
             skill_names.update(job["skills"])
     skill_ids = _term_ids(Skill, skill_names)
     keyword_ids = _term_ids(Keyword, keyword_names)
+    upsert = _upsert_staged if connection.vendor == "postgresql" else _upsert_bulk
     created = updated = 0
-    for chunk in _chunks(clean):
-        existing = dict(
-            Freelancer.objects.filter(
-                external_id__in=[c["external_id"] for c in chunk]
-            ).values_list("external_id", "pk")
-        )
-        now = timezone.now()
-        new_objs, old_objs = [], []
-        for item in chunk:
-            obj = Freelancer(
-                external_id=item["external_id"], **{f: item[f] for f in FREELANCER_SCALARS}
-            )
-            obj.updated_at = obj.created_at = now
-            if item["external_id"] in existing:
-                old_objs.append(obj)
-            else:
-                new_objs.append(obj)
-        # One INSERT ... ON CONFLICT (external_id) DO UPDATE for new and known rows alike.
-        Freelancer.objects.bulk_create(
-            [*new_objs, *old_objs],
-            batch_size=1000,
-            update_conflicts=True,
-            unique_fields=["external_id"],
-            update_fields=[*FREELANCER_SCALARS, "updated_at"],
-        )
-        if old_objs:
-            old_ids = [existing[o.external_id] for o in old_objs]
-            # Whole-record rows: drop the stored lists before writing the new ones.
-            CompletedJobSkill.objects.filter(freelancer_id__in=old_ids).delete()
-            # Their job skills are gone: a plain DELETE, no collector loading every job.
-            stale_jobs = CompletedJob.objects.filter(freelancer_id__in=old_ids)
-            stale_jobs._raw_delete(stale_jobs.db)
-            FreelancerSkill.objects.filter(freelancer_id__in=old_ids).delete()
-            FreelancerKeyword.objects.filter(freelancer_id__in=old_ids).delete()
-        created += len(new_objs)
-        updated += len(old_objs)
-        ids = {o.external_id: o.pk for o in (*new_objs, *old_objs)}
-        if None in ids.values():  # a backend that cannot return ids from an upsert
-            ids.update(
-                Freelancer.objects.filter(external_id__in=list(ids)).values_list(
-                    "external_id", "pk"
-                )
-            )
-
-        fskills, fkeywords, jobs, job_skills, invitations = [], [], [], [], []
-        job_ids = iter(_next_ids(CompletedJob, sum(len(item["jobs"]) for item in chunk)))
-        for item in chunk:
-            fid = ids[item["external_id"]]
-            fskills += [(fid, skill_ids[s]) for s in item["skills"]]
-            fkeywords += [(fid, keyword_ids[k]) for k in item["keywords"]]
-            for job in item["jobs"]:
-                job_id = next(job_ids)
-                jobs.append(
-                    (
-                        job_id,
-                        fid,
-                        job["title"],
-                        job["category_id"],
-                        job["subcategory_id"],
-                        job["end_date"],
-                        job["hours"],
-                    )
-                )
-                job_skills += [
-                    (job_id, skill_ids[name], fid, job["end_date"]) for name in job["skills"]
-                ]
-            invitations += [
-                Invitation(
-                    freelancer_id=fid,
-                    job_reference=inv["job_reference"],
-                    invited_at=inv["invited_at"],
-                    source=Invitation.Source.IMPORT,
-                )
-                for inv in item["invitations"]
-            ]
-        # Plain rows, no model instances: the child tables are most of an import's volume.
-        _insert_rows(FreelancerSkill, ["freelancer_id", "skill_id"], fskills)
-        _insert_rows(FreelancerKeyword, ["freelancer_id", "keyword_id"], fkeywords)
-        _insert_rows(
-            CompletedJob,
-            ["id", "freelancer_id", "title", "category_id", "subcategory_id", "end_date", "hours"],
-            jobs,
-        )
-        _insert_rows(
-            CompletedJobSkill, ["job_id", "skill_id", "freelancer_id", "end_date"], job_skills
-        )
-        Invitation.objects.bulk_create(invitations, batch_size=1000, ignore_conflicts=True)
+    for offset in range(start, len(clean), CHUNK):
+        chunk = clean[offset : offset + CHUNK]
+        with transaction.atomic():
+            ids, old_ids = upsert(chunk)
+            _replace_children(chunk, ids, old_ids, skill_ids, keyword_ids)
+            new = len(chunk) - len(old_ids)
+            created, updated = created + new, updated + len(old_ids)
+            if checkpoint is not None:
+                checkpoint(offset + len(chunk), new, len(old_ids))
     return created, updated
+
+
+STAGE = "src_stage_freelancer"
+STAGE_INVITES = "src_stage_invitation"
+
+
+def _stage_table(cursor, stage: str, table: str, columns: str) -> None:
+    """An empty temporary table with ``columns`` of ``table`` (types only, no constraints),
+    emptied at every commit."""
+    cursor.execute(
+        f"CREATE TEMP TABLE IF NOT EXISTS {stage} ON COMMIT DELETE ROWS AS "  # noqa: S608
+        f"SELECT {columns} FROM {table} WITH NO DATA"
+    )
+    cursor.execute(f"TRUNCATE {stage}")
+
+
+def _upsert_staged(chunk: list[dict]) -> tuple[dict[str, int], list[int]]:
+    """COPY the chunk into a temporary table, then one INSERT ... ON CONFLICT
+    (external_id) DO UPDATE ... RETURNING: ids by external id, and the ids that existed."""
+    columns = ["external_id", *FREELANCER_SCALARS]
+    table = Freelancer._meta.db_table
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        names = ", ".join(columns)
+        _stage_table(cursor, STAGE, table, names)
+        with cursor.cursor.copy(f"COPY {STAGE} ({names}) FROM STDIN") as copy:
+            for item in chunk:
+                copy.write_row([item[c] for c in columns])
+        updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in [*FREELANCER_SCALARS, "updated_at"])
+        cursor.execute(
+            f"INSERT INTO {table} ({names}, created_at, updated_at) "  # noqa: S608
+            f"SELECT {names}, %s, %s FROM {STAGE} "
+            f"ON CONFLICT (external_id) DO UPDATE SET {updates} "
+            "RETURNING id, external_id, (xmax <> 0)",
+            [now, now],
+        )
+        rows = cursor.fetchall()
+    return {ext: pk for pk, ext, _ in rows}, [pk for pk, _, existed in rows if existed]
+
+
+def _upsert_bulk(chunk: list[dict]) -> tuple[dict[str, int], list[int]]:
+    """The fallback (SQLite): one INSERT ... ON CONFLICT through ``bulk_create``."""
+    existing = dict(
+        Freelancer.objects.filter(external_id__in=[c["external_id"] for c in chunk]).values_list(
+            "external_id", "pk"
+        )
+    )
+    now = timezone.now()
+    objs = []
+    for item in chunk:
+        obj = Freelancer(
+            external_id=item["external_id"], **{f: item[f] for f in FREELANCER_SCALARS}
+        )
+        obj.updated_at = obj.created_at = now
+        objs.append(obj)
+    Freelancer.objects.bulk_create(
+        objs,
+        batch_size=1000,
+        update_conflicts=True,
+        unique_fields=["external_id"],
+        update_fields=[*FREELANCER_SCALARS, "updated_at"],
+    )
+    ids = {o.external_id: o.pk for o in objs}
+    if None in ids.values():  # a backend that cannot return ids from an upsert
+        ids.update(
+            Freelancer.objects.filter(external_id__in=list(ids)).values_list("external_id", "pk")
+        )
+    return ids, [existing[ext] for ext in ids if ext in existing]
+
+
+def _replace_children(chunk, ids, old_ids, skill_ids, keyword_ids) -> None:
+    """Whole-record rows: drop the known freelancers' lists, write the new ones (COPY on
+    PostgreSQL); invitations are history and only added."""
+    if old_ids:
+        CompletedJobSkill.objects.filter(freelancer_id__in=old_ids)._raw_delete(connection.alias)
+        stale_jobs = CompletedJob.objects.filter(freelancer_id__in=old_ids)
+        stale_jobs._raw_delete(stale_jobs.db)  # their job skills are gone: no collector
+        FreelancerSkill.objects.filter(freelancer_id__in=old_ids)._raw_delete(connection.alias)
+        FreelancerKeyword.objects.filter(freelancer_id__in=old_ids)._raw_delete(connection.alias)
+    fskills, fkeywords, jobs, job_skills, invitations = [], [], [], [], []
+    job_ids = iter(_next_ids(CompletedJob, sum(len(item["jobs"]) for item in chunk)))
+    for item in chunk:
+        fid = ids[item["external_id"]]
+        fskills += [(fid, skill_ids[s]) for s in item["skills"]]
+        fkeywords += [(fid, keyword_ids[k]) for k in item["keywords"]]
+        for job in item["jobs"]:
+            job_id = next(job_ids)
+            jobs.append(
+                (
+                    job_id,
+                    fid,
+                    job["title"],
+                    job["category_id"],
+                    job["subcategory_id"],
+                    job["end_date"],
+                    job["hours"],
+                )
+            )
+            job_skills += [
+                (job_id, skill_ids[name], fid, job["end_date"]) for name in job["skills"]
+            ]
+        invitations += [
+            (fid, inv["job_reference"], inv["invited_at"], Invitation.Source.IMPORT.value)
+            for inv in item["invitations"]
+        ]
+    # Plain rows, no model instances: the child tables are most of an import's volume.
+    _insert_rows(FreelancerSkill, ["freelancer_id", "skill_id"], fskills)
+    _insert_rows(FreelancerKeyword, ["freelancer_id", "keyword_id"], fkeywords)
+    _insert_rows(
+        CompletedJob,
+        ["id", "freelancer_id", "title", "category_id", "subcategory_id", "end_date", "hours"],
+        jobs,
+    )
+    _insert_rows(CompletedJobSkill, ["job_id", "skill_id", "freelancer_id", "end_date"], job_skills)
+    _insert_invitations(invitations)
+
+
+def _insert_invitations(rows: list[tuple]) -> None:
+    """Add invitations, skipping ones already recorded (freelancer, job)."""
+    if not rows:
+        return
+    if connection.vendor != "postgresql":
+        Invitation.objects.bulk_create(
+            [
+                Invitation(freelancer_id=f, job_reference=j, invited_at=at, source=src)
+                for f, j, at, src in rows
+            ],
+            batch_size=1000,
+            ignore_conflicts=True,
+        )
+        return
+    table = Invitation._meta.db_table
+    columns = "freelancer_id, job_reference, invited_at, source"
+    with connection.cursor() as cursor:
+        _stage_table(cursor, STAGE_INVITES, table, columns)
+        with cursor.cursor.copy(f"COPY {STAGE_INVITES} ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {STAGE_INVITES} "  # noqa: S608
+            "ON CONFLICT (freelancer_id, job_reference) DO NOTHING"
+        )
 
 
 def _write_agencies(clean: list[dict]) -> tuple[int, int]:
@@ -314,6 +392,8 @@ def pool_import(
     if not isinstance(rows, list) or not rows:
         raise InvalidInput("Send a non-empty list of rows.", field="rows")
     clean = _validate(rows, kind=kind, progress=progress, row_numbers=row_numbers)
+    if import_job is not None and kind == ImportJob.Kind.FREELANCERS:
+        return _write_job_in_chunks(import_job, clean, actor=actor, total=len(rows))
     if import_job is not None:
         ImportJob.objects.filter(pk=import_job.pk).update(status=ImportJob.Status.WRITING)
     with transaction.atomic():
@@ -326,24 +406,51 @@ def pool_import(
             import_job = ImportJob.objects.create(
                 kind=kind, source=ImportJob.Source.API, created_by=actor, started_at=now
             )
-        import_job.status = ImportJob.Status.SUCCEEDED
-        import_job.total_rows = import_job.processed_rows = len(rows)
         import_job.created_count, import_job.updated_count = created, updated
-        import_job.error_count, import_job.errors = 0, []
-        import_job.finished_at = now
-        import_job.save()
-        audit_record(
-            actor=actor,
-            action=f"sourcing.{kind}_imported",
-            target=import_job,
-            after={
-                "source": import_job.source,
-                "rows": len(rows),
-                "created": created,
-                "updated": updated,
-            },
-        )
+        _succeed(import_job, actor=actor, total=len(rows))
     return import_job
+
+
+def _succeed(job: ImportJob, *, actor, total: int, **audit_extra) -> None:
+    """Record a finished import on its job row and in the audit log."""
+    job.status = ImportJob.Status.SUCCEEDED
+    job.total_rows = job.processed_rows = total
+    job.error_count, job.errors = 0, []
+    job.finished_at = timezone.now()
+    job.save()
+    after = {"source": job.source, "rows": total, "created": job.created_count}
+    after["updated"] = job.updated_count
+    audit_record(
+        actor=actor,
+        action=f"sourcing.{job.kind}_imported",
+        target=job,
+        after={**after, **audit_extra},
+    )
+
+
+def _write_job_in_chunks(job: ImportJob, clean: list[dict], *, actor, total: int) -> ImportJob:
+    """A queued job writes chunk by chunk, each chunk committed with the job's checkpoint
+    (rows written, counts, heartbeat), so a job whose worker died resumes after its last
+    committed chunk instead of starting over (issue 16). Readers may see a job's first
+    chunks before its last; every row was validated before the first was written."""
+    jobs = ImportJob.objects.filter(pk=job.pk)
+    start = jobs.values_list("written_rows", flat=True).first() or 0
+    jobs.update(status=ImportJob.Status.WRITING, heartbeat_at=timezone.now())
+
+    def checkpoint(done: int, created: int, updated: int) -> None:
+        jobs.update(
+            written_rows=done,
+            created_count=F("created_count") + created,
+            updated_count=F("updated_count") + updated,
+            heartbeat_at=timezone.now(),
+        )
+
+    _write_freelancers(clean, start=start, checkpoint=checkpoint)
+    with transaction.atomic():
+        job = ImportJob.objects.select_for_update().get(pk=job.pk)
+        job.written_rows = total
+        _succeed(job, actor=actor, total=total, resumed_at_row=start or None)
+    return job
 
 
 def freelancers_import(*, rows: list, actor=None) -> ImportJob:
@@ -525,8 +632,24 @@ def import_job_create(*, actor, upload, kind: str) -> ImportJob:
 
 def import_job_run(*, job_id: int) -> ImportJob:
     """Run a queued CSV import; safe to call twice (only a queued job is claimed)."""
-    claimed = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.PENDING).update(
-        status=ImportJob.Status.VALIDATING, started_at=timezone.now()
+    now = timezone.now()
+    # A queued job, or (issue 16) a running one whose worker stopped beating: resumed
+    # after its last committed chunk. One UPDATE claims it, so two workers never share it.
+    stale = now - dt.timedelta(seconds=import_lease_seconds())
+    claimed = (
+        ImportJob.objects.filter(pk=job_id)
+        .filter(
+            Q(status=ImportJob.Status.PENDING)
+            | Q(
+                status__in=[ImportJob.Status.VALIDATING, ImportJob.Status.WRITING],
+                heartbeat_at__lt=stale,
+            )
+        )
+        .update(
+            status=ImportJob.Status.VALIDATING,
+            started_at=Coalesce("started_at", Value(now)),
+            heartbeat_at=now,
+        )
     )
     job = ImportJob.objects.filter(pk=job_id).first()
     if job is None:
@@ -535,7 +658,7 @@ def import_job_run(*, job_id: int) -> ImportJob:
         return job
 
     def progress(done: int) -> None:
-        ImportJob.objects.filter(pk=job_id).update(processed_rows=done)
+        ImportJob.objects.filter(pk=job_id).update(processed_rows=done, heartbeat_at=timezone.now())
 
     try:
         with job.file.open("rb") as fh:
@@ -561,6 +684,29 @@ def import_job_run(*, job_id: int) -> ImportJob:
         _fail(job_id, [{"row": None, "field": "file", "message": message}], 0)
         raise
     return ImportJob.objects.get(pk=job_id)
+
+
+def import_lease_seconds() -> int:
+    """How long a running job may go without a heartbeat before another worker resumes it
+    (a chunk of CHUNK rows takes well under a second; validation beats every 500 rows)."""
+    return int(getattr(settings, "SOURCING_IMPORT_LEASE_SECONDS", 120))
+
+
+def import_jobs_resume_stale() -> list[int]:
+    """Queue again the jobs whose worker died mid-run (run periodically by beat)."""
+    from ..tasks import import_job_run_task
+
+    stale = timezone.now() - dt.timedelta(seconds=import_lease_seconds())
+    ids = list(
+        ImportJob.objects.filter(
+            status__in=[ImportJob.Status.VALIDATING, ImportJob.Status.WRITING],
+            heartbeat_at__lt=stale,
+        ).values_list("pk", flat=True)
+    )
+    queue = getattr(settings, "SOURCING_IMPORT_QUEUE", None) or None
+    for pk in ids:
+        import_job_run_task.apply_async((pk,), queue=queue)
+    return ids
 
 
 def _fail(job_id: int, errors: list[dict], total: int) -> None:

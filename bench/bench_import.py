@@ -1,0 +1,221 @@
+"""Benchmark: the talent-pool import (SRC-1, issue 16) against a raw COPY of the same rows.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres python bench/bench_import.py
+    ... --rows 100000 --jobs 3     # freelancers, completed jobs each (default 20,000 x 3)
+    ... --profile                  # cProfile of the new-rows import, top 25 functions
+
+Uses its own database ``escdesk_bench_import`` (migrated, the pool emptied before each
+run). Generates ``--rows`` freelancers as the CSV an uploader sends (3 skills, 2 keywords,
+``--jobs`` completed jobs with 2 skills each, one invitation) and measures, wall clock:
+
+* new: a CSV import job of them all into an empty pool (``import_job_run``: parse,
+  validate every row, write), rows/s;
+* upserted: the same file again with every freelancer changed (all rows known), rows/s;
+* the floor: ``COPY`` of exactly the rows the import writes (freelancers, their skills,
+  keywords, jobs, job skills, invitations; prepared in memory beforehand, not timed) into
+  the same tables, rows/s, and the import's ratio to it.
+
+Refuses SQLite (the COPY path is PostgreSQL's; SQLite uses the bulk fallback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import csv
+import io
+import json
+import os
+import pstats
+import random
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import bench_case_list as base  # noqa: E402  (database helpers)
+
+base.BENCH_DB = os.environ.get("BENCH_IMPORT_DB", "escdesk_bench_import")
+SEED = 16
+SKILLS = [f"skill {i}" for i in range(400)]
+KEYWORDS = [f"keyword {i}" for i in range(100)]
+REGIONS = ["africa", "asia", "europe", "latin_america", "north_america", "oceania"]
+
+
+def generate_csv(n: int, jobs: int, *, version: int) -> str:
+    """``n`` freelancers in the CSV upload format; ``version`` changes every value."""
+    from sourcing.models import Category
+    from sourcing.services.imports import FREELANCER_CSV_COLUMNS
+
+    rng = random.Random(SEED + version)
+    cats = [
+        (c.name, [s.name for s in c.subcategories.all()])
+        for c in Category.objects.prefetch_related("subcategories")
+    ]
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(FREELANCER_CSV_COLUMNS)
+    for i in range(n):
+        job_list = []
+        for j in range(jobs):
+            cat, subs = rng.choice(cats)
+            job_list.append(
+                {
+                    "title": f"Job {j} v{version}",
+                    "category": cat,
+                    "subcategory": rng.choice(subs),
+                    "end_date": f"2025-{rng.randrange(1, 13):02d}-{rng.randrange(1, 28):02d}",
+                    "hours": rng.randrange(1, 400),
+                    "skills": rng.sample(SKILLS, 2),
+                }
+            )
+        writer.writerow(
+            [
+                f"FL-{i}",
+                f"Freelancer {i} v{version}",
+                "Designer",
+                "",
+                rng.randrange(60, 101),
+                "top_rated" if i % 5 == 0 else "",
+                rng.choice(["conversational", "fluent", "native"]),
+                "US",
+                rng.choice(REGIONS),
+                f"{rng.randrange(10, 150)}.00",
+                "",
+                ";".join(rng.sample(SKILLS, 3)),
+                ";".join(rng.sample(KEYWORDS, 2)),
+                json.dumps(job_list),
+                json.dumps([{"job": f"JOB-{version}", "at": "2025-06-01T10:00:00Z"}]),
+            ]
+        )
+    return out.getvalue()
+
+
+POOL_TABLES = (
+    "sourcing_completedjobskill",
+    "sourcing_completedjob",
+    "sourcing_freelancerskill",
+    "sourcing_freelancerkeyword",
+    "sourcing_invitation",
+    "sourcing_shortlistentry",
+    "sourcing_freelancer",
+)
+
+
+def empty_pool() -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"TRUNCATE {', '.join(POOL_TABLES)} CASCADE")
+
+
+def run_job(text: str, actor) -> tuple[float, object]:
+    from django.core.files.base import ContentFile
+
+    from sourcing.models import ImportJob
+    from sourcing.services import import_job_run
+
+    job = ImportJob(kind="freelancers", source="csv", created_by=actor, filename="bench.csv")
+    job.file.save("bench.csv", ContentFile(text.encode()), save=False)
+    job.save()
+    started = time.perf_counter()
+    job = import_job_run(job_id=job.pk)
+    elapsed = time.perf_counter() - started
+    if job.status != "succeeded":
+        sys.exit(f"import failed: {job.errors[:3]}")
+    return elapsed, job
+
+
+def floor_copy() -> tuple[float, int]:
+    """COPY the rows the import wrote (read back first, not timed) into the same tables."""
+    from django.db import connection, transaction
+
+    tables = [t for t in POOL_TABLES if t != "sourcing_shortlistentry"][::-1]
+    data = {}
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = %s "
+                "ORDER BY ordinal_position",
+                [table],
+            )
+            columns = [r[0] for r in cursor.fetchall()]
+            cursor.execute(f"SELECT {', '.join(columns)} FROM {table}")  # noqa: S608
+            data[table] = (columns, cursor.fetchall())
+    empty_pool()
+    rows = sum(len(r) for _, r in data.values())
+    started = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cursor:
+        for table in tables:
+            columns, values = data[table]
+            with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                for value in values:
+                    copy.write_row(value)
+    return time.perf_counter() - started, rows
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=20_000)
+    parser.add_argument("--jobs", type=int, default=3)
+    parser.add_argument("--profile", action="store_true")
+    args = parser.parse_args()
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        print("bench_import.py measures the PostgreSQL path: set DATABASE_URL to a server.")
+        return 2
+    admin_url, bench_url = base._urls(url)
+    base._ensure_database(admin_url, False)
+    env = {**os.environ, "DATABASE_URL": bench_url, "LOG_LEVEL": "WARNING"}
+    base._manage("migrate", "--no-input", "-v0", "--skip-checks", env=env)
+    os.environ.update(
+        DATABASE_URL=bench_url,
+        CELERY_BROKER_URL="memory://",
+        LOG_LEVEL="WARNING",
+        DJANGO_SETTINGS_MODULE="config.settings",
+    )
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    from core.models import User
+
+    actor, _ = User.objects.get_or_create(username="bench_importer", defaults={"role": "admin"})
+    first = generate_csv(args.rows, args.jobs, version=1)
+    second = generate_csv(args.rows, args.jobs, version=2)
+    empty_pool()
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+    print(f"{args.rows:,} freelancers x {args.jobs} jobs, CSV {len(first) / 1e6:.1f} MB")
+    if args.profile:
+        profiler = cProfile.Profile()
+        profiler.enable()
+    new_s, job = run_job(first, actor)
+    if args.profile:
+        profiler.disable()
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
+    upsert_s, job2 = run_job(second, actor)
+    assert (job.created_count, job2.updated_count) == (args.rows, args.rows), (
+        job.created_count,
+        job2.updated_count,
+    )
+    floor_s, floor_rows = floor_copy()
+    empty_pool()
+    per_freelancer = floor_rows / args.rows
+    print()
+    print(f"RESULT talent-pool import, {args.rows:,} freelancers x {args.jobs} jobs, PostgreSQL")
+    print("| run | seconds | freelancers/s | table rows/s | vs raw COPY |")
+    print("| --- | --- | --- | --- | --- |")
+    for label, seconds in (("new", new_s), ("upserted", upsert_s), ("raw COPY", floor_s)):
+        print(
+            f"| {label} | {seconds:.2f} | {args.rows / seconds:,.0f} | "
+            f"{args.rows * per_freelancer / seconds:,.0f} | {seconds / floor_s:.1f}x |"
+        )
+    print(f"({per_freelancer:.1f} table rows per freelancer; raw COPY of {floor_rows:,} rows)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

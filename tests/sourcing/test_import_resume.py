@@ -1,0 +1,129 @@
+"""SRC-1 (issue 16): a CSV import writes in committed chunks with a checkpoint, reports its
+progress while writing, and a job whose worker died resumes after its last chunk."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from core.models import AuditEvent
+from sourcing.models import CompletedJob, Freelancer, ImportJob
+from sourcing.services import import_job_run
+from sourcing.services import imports as import_service
+
+from .pool import job, row
+from .test_import_src1 import to_csv, upload
+
+pytestmark = pytest.mark.django_db
+
+
+class WorkerDied(BaseException):
+    """Stands in for a killed worker: no ``except Exception`` handler runs."""
+
+
+@pytest.fixture
+def small_chunks(monkeypatch):
+    monkeypatch.setattr(import_service, "CHUNK", 2)
+
+
+@pytest.fixture
+def chunk_calls(monkeypatch):
+    """Record each chunk's write (rows, the job's checkpoint then); die on request."""
+    calls, real = [], import_service._replace_children
+    die_on = {"call": None}
+
+    def spy(chunk, *args, **kwargs):
+        job = ImportJob.objects.get()
+        calls.append(([c["external_id"] for c in chunk], job.status, job.written_rows))
+        if len(calls) == die_on["call"]:
+            raise WorkerDied
+        return real(chunk, *args, **kwargs)
+
+    monkeypatch.setattr(import_service, "_replace_children", spy)
+    return calls, die_on
+
+
+def queued_job(client, lead, rows):
+    client.force_login(lead)
+    upload(client, to_csv(rows))  # on_commit never fires inside the test transaction
+    return ImportJob.objects.get()
+
+
+def test_a_dead_worker_resumes_after_its_last_chunk_src_1(
+    client, lead, small_chunks, chunk_calls, frozen_time
+):
+    calls, die_on = chunk_calls
+    rows = [row(f"F{i}", jobs=[job(hours=10 + i)] * 2) for i in range(5)]
+    queued = queued_job(client, lead, rows)
+    die_on["call"] = 2
+    with pytest.raises(WorkerDied):
+        import_job_run(job_id=queued.pk)
+    stuck = ImportJob.objects.get()
+    assert (stuck.status, stuck.written_rows, stuck.created_count) == ("writing", 2, 2)
+    assert Freelancer.objects.count() == 2  # the first chunk was committed, the second not
+    # Another worker right away: the job is still leased (heartbeat fresh), nothing runs.
+    assert import_job_run(job_id=queued.pk).status == "writing"
+    assert len(calls) == 2
+    frozen_time.shift(dt.timedelta(seconds=import_service.import_lease_seconds() + 1))
+    done = import_job_run(job_id=queued.pk)
+    assert (done.status, done.written_rows, done.created_count, done.updated_count) == (
+        "succeeded",
+        5,
+        5,
+        0,
+    )
+    # The resumed run wrote only the chunks after the checkpoint: F2-F3 again, then F4.
+    assert [ids for ids, _, _ in calls[2:]] == [["F2", "F3"], ["F4"]]
+    assert Freelancer.objects.count() == 5 and CompletedJob.objects.count() == 10
+    audit = AuditEvent.objects.get(action="sourcing.freelancers_imported")
+    assert audit.after["created"] == 5 and audit.after["resumed_at_row"] == 2
+
+
+def test_writing_reports_progress_chunk_by_chunk_src_1(client, lead, small_chunks, chunk_calls):
+    calls, _ = chunk_calls
+    queued = queued_job(client, lead, [row(f"P{i}") for i in range(5)])
+    done = import_job_run(job_id=queued.pk)
+    assert done.status == "succeeded" and done.percent == 100
+    assert [(status, written) for _, status, written in calls] == [
+        ("writing", 0),
+        ("writing", 2),
+        ("writing", 4),
+    ]
+    job = ImportJob(status="writing", total_rows=5, written_rows=2, processed_rows=5)
+    assert job.percent == 70  # checked: the first half; 2 of 5 written: 20 more
+    assert ImportJob(status="validating", total_rows=5, processed_rows=4).percent == 40
+
+
+def test_resumed_upsert_counts_each_row_once_src_1(
+    client, lead, small_chunks, chunk_calls, frozen_time
+):
+    calls, die_on = chunk_calls
+    first = queued_job(client, lead, [row(f"U{i}") for i in range(3)])
+    import_job_run(job_id=first.pk)
+    ImportJob.objects.all().delete()
+    second = queued_job(client, lead, [row(f"U{i}", name=f"Renamed {i}") for i in range(4)])
+    calls.clear()
+    die_on["call"] = 2
+    with pytest.raises(WorkerDied):
+        import_job_run(job_id=second.pk)
+    frozen_time.shift(dt.timedelta(seconds=import_service.import_lease_seconds() + 1))
+    done = import_job_run(job_id=second.pk)
+    assert (done.created_count, done.updated_count) == (1, 3)
+    assert sorted(Freelancer.objects.values_list("name", flat=True)) == [
+        f"Renamed {i}" for i in range(4)
+    ]
+
+
+def test_stale_jobs_are_queued_again_by_the_sweep_src_1(client, lead, monkeypatch, frozen_time):
+    from sourcing import tasks
+
+    queued = queued_job(client, lead, [row("S1")])
+    ImportJob.objects.filter(pk=queued.pk).update(status="writing", heartbeat_at=timezone.now())
+    sent = []
+    monkeypatch.setattr(
+        tasks.import_job_run_task, "apply_async", lambda args, **kw: sent.append(args)
+    )
+    assert import_service.import_jobs_resume_stale() == [] and sent == []
+    frozen_time.shift(dt.timedelta(seconds=import_service.import_lease_seconds() + 1))
+    assert import_service.import_jobs_resume_stale() == [queued.pk]
+    assert sent == [(queued.pk,)]
