@@ -24,6 +24,7 @@ import hmac
 import html
 import logging
 import re
+import smtplib
 import uuid
 from dataclasses import dataclass
 from email.utils import formataddr
@@ -200,6 +201,19 @@ def _email(message: ClientMessage) -> EmailMessage:
     )
 
 
+def _reason(exc: Exception) -> str:
+    """Why an email was not sent, in words for the agent who sees it on the timeline."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return "The mail server refused the client's address."[:500]
+    if isinstance(exc, smtplib.SMTPAuthenticationError):
+        return "The mail server refused our sign-in."
+    if isinstance(exc, ConnectionRefusedError):
+        return f"The mail server refused the connection ({exc.strerror or exc})."[:500]
+    if isinstance(exc, TimeoutError):
+        return "The mail server did not answer in time."
+    return f"The mail server answered: {exc}"[:500]
+
+
 def client_message_deliver(*, message_id: int, final: bool = False) -> bool | None:
     """Send one queued message; True sent, False failed (retry), None not this task's.
 
@@ -225,7 +239,7 @@ def client_message_deliver(*, message_id: int, final: bool = False) -> bool | No
             _email(message).send(fail_silently=False)
         except Exception as exc:  # any backend error: record it, retry or give up
             log.warning("client message %s: email failed: %s", message_id, exc)
-            error = f"{type(exc).__name__}: {exc}"[:500]
+            error = _reason(exc)
             ClientMessage.objects.filter(pk=message_id).update(
                 status=MessageStatus.FAILED if final else MessageStatus.QUEUED,
                 sent_at=None,

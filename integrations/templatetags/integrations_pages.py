@@ -14,13 +14,9 @@ def client_messages(timeline):
 
 @register.inclusion_tag("integrations/partials/resource_picker.html")
 def resource_picker(case, preview=None):
-    """ESC-11: checkboxes for the library's links that suit the case (default pack ticked
-    until the agent chooses)."""
+    """ESC-11: checkboxes for the library's links that suit the case."""
     offered = resources_for_case(case)
-    chosen = (preview or {}).get("resource_ids")
-    if chosen is None:
-        chosen_ids = {r.pk for r in default_resources(case)}
-    else:
-        chosen_ids = {int(v) for v in chosen if str(v).isdigit()}
     defaults = {r.pk for r in default_resources(case)}
-    return {"offered": offered, "chosen_ids": chosen_ids, "default_ids": defaults}
+    chosen = {int(v) for v in (preview or {}).get("resource_ids") or [] if str(v).isdigit()}
+    # Nothing chosen: the default pack, which a {{ resources }} macro then inserts.
+    return {"offered": offered, "chosen_ids": chosen or defaults, "default_ids": defaults}
