@@ -11,6 +11,7 @@ levels). Geometry is computed here; the template only places it.
 from __future__ import annotations
 
 import csv
+import math
 from dataclasses import dataclass, field
 
 from django.http import HttpResponse
@@ -26,13 +27,18 @@ class Table:
     rows: list[list] = field(default_factory=list)
 
 
-def _nice_max(value: float) -> float:
+def _scale(value: float, *, integer: bool = True) -> tuple[float, int]:
+    """A round top and its number of grid steps (about five; steps of 1, 2, 2.5 or 5 x
+    10^k, whole numbers for counts)."""
     if value <= 0:
-        return 1
-    for step in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000, 10000):
-        if value <= step * 4:
-            return step * 4 if value > step * 3 else max(value, step * 2)
-    return value
+        return 1, 1
+    raw = value / 5
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = next(f * magnitude for f in (1, 2, 2.5, 5, 10) if raw <= f * magnitude)
+    if integer:
+        step = max(1, math.ceil(step))
+    lines = max(1, math.ceil(value / step - 1e-9))
+    return step * lines, lines
 
 
 def _grid(top: float, base: float, height: float, maximum: float, lines: int = 4):
@@ -62,7 +68,8 @@ def bar_chart(
     """Stacked bars: ``series`` is [(name, values per category, css class)]."""
     left, right, top, bottom = 40, width - 10, 22, height - 26
     totals = [sum(s[1][i] or 0 for s in series) for i in range(len(categories))]
-    maximum = _nice_max(max(totals, default=0))
+    top_value = max(totals, default=0)
+    maximum, lines = _scale(top_value, integer=all(float(t).is_integer() for t in totals))
     plot_h = bottom - top
     slot = (right - left) / max(len(categories), 1)
     bar_w = max(min(slot * 0.6, 60), 2)
@@ -111,7 +118,7 @@ def bar_chart(
         "right": right,
         "base": bottom,
         "label_y": height - 8,
-        "grid": _grid(top, bottom, plot_h, maximum),
+        "grid": _grid(top, bottom, plot_h, maximum, lines),
         "bars": bars,
         "legend": [{"name": s[0], "css": s[2]} for s in series],
         "table": table,
@@ -131,7 +138,10 @@ def line_chart(
 ) -> dict:
     left, right, top, bottom = 40, width - 16, 16, height - 26
     values = [v for _, v in points if v is not None]
-    maximum = y_max or _nice_max(max(values, default=0))
+    if y_max:
+        maximum, lines = y_max, int(y_max) if y_max <= 6 else 4
+    else:
+        maximum, lines = _scale(max(values, default=0), integer=False)
     plot_h = bottom - top
     step = (right - left) / max(len(points) - 1, 1)
     dots, segments, current = [], [], []
@@ -159,7 +169,7 @@ def line_chart(
         "right": right,
         "base": bottom,
         "label_y": height - 8,
-        "grid": _grid(top, bottom, plot_h, maximum),
+        "grid": _grid(top, bottom, plot_h, maximum, lines),
         "paths": [" ".join(seg) for seg in segments],
         "dots": dots,
         "unit": unit,
@@ -178,10 +188,10 @@ def heatmap(
     maximum: float | None = None,
     palette: str = "heat",
     table: Table | None = None,
-    cell: int = 22,
+    cell: int = 24,
 ) -> dict:
     """``values[r][c]``; cells coloured in ``LEVELS`` steps of ``maximum``; None is blank."""
-    left, top = 44, 18
+    left, top = 54, 18
     flat = [v for row in values for v in row if v is not None]
     maximum = maximum or max(flat, default=0) or 1
     cells = []
@@ -194,6 +204,8 @@ def heatmap(
                 {
                     "x": left + c * cell,
                     "y": top + r * cell,
+                    "cx": left + c * cell + (cell - 2) / 2,
+                    "cy": top + r * cell + (cell - 2) / 2 + 1,
                     "level": level,
                     "text": _fmt(value) if value else "",
                     "title": titles[r][c]
@@ -215,6 +227,7 @@ def heatmap(
         "width": left + cell * len(col_labels) + 4,
         "height": top + cell * len(row_labels) + 4,
         "cell": cell,
+        "row_label_x": left - 6,
         "inner": cell - 2,
         "palette": palette,
         "rows": [

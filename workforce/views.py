@@ -377,7 +377,7 @@ def report_page(request):
             ("Manual hours", [float(r.manual_hours) for r in report.rows], "bar-manual"),
         ],
         title="Hours logged per agent",
-        labels=[f"{r.events} ev" for r in report.rows],
+        labels=[f"{r.events} events" for r in report.rows],
         table=Table(reports.CSV_HEADER, reports.report_csv_rows(report)[1:]),
     )
     context.update(
