@@ -29,8 +29,8 @@ def speedtest_problem(url: str, shapes_text: str) -> str | None:
         return "That is not a web address starting with https://."
     shapes = [s.strip() for s in shapes_text.splitlines() if s.strip()]
     if not any(shape_regex(s).match(url) for s in shapes):
-        examples = ", ".join(shapes[:2])
-        return f"That is not a speed-test result link we accept (it looks like {examples})."
+        examples = " or ".join(s.replace("*", "…") for s in shapes[:2])
+        return f"That is not a speed-test result link we accept. Paste a link like {examples}."
     return None
 
 
