@@ -52,6 +52,17 @@ def weekly_slots_to_utc(
     return sorted(instants)
 
 
+def slots_in_zone(slots: Iterable, week_start: dt.date, zone: str) -> list[list[int]]:
+    """The weekly Pacific slots as (weekday, hour) in another zone, for the week starting
+    ``week_start`` (offsets that are not whole hours round down to the hour)."""
+    target = ZoneInfo(zone)
+    shown = set()
+    for instant in weekly_slots_to_utc(slots, week_start):
+        local = instant.astimezone(target)
+        shown.add((local.weekday(), local.hour))
+    return [list(s) for s in sorted(shown)]
+
+
 def person_availability_utc(user, week_start: dt.date) -> list[dt.datetime]:
     """A hired agent's weekly availability (from their application) in UTC for one week."""
     from .models import Applicant

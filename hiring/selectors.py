@@ -5,7 +5,7 @@ from __future__ import annotations
 import statistics
 from collections import defaultdict
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 
 from . import integrity, pipeline
 from .models import Answer, Applicant, HiringSettings, QuestionKind, Round, Stage, StageChange
@@ -50,6 +50,19 @@ def ranked_applicants(
     for applicant in rows:
         applicant.tier_key, applicant.tier_label = integrity.tier_of(applicant.integrity_points)
     return rows
+
+
+def rounds_overview(rounds: QuerySet) -> QuerySet:
+    """Rounds with their postings and three counts, in one query plus the postings'."""
+    return (
+        rounds.select_related("team")
+        .prefetch_related("postings")
+        .annotate(
+            applicant_count=Count("applicants"),
+            submitted_count=Count("applicants", filter=Q(applicants__submitted_at__isnull=False)),
+            hired_count=Count("applicants", filter=Q(applicants__stage=Stage.HIRED)),
+        )
+    )
 
 
 def review_queue(applicants: QuerySet) -> QuerySet:

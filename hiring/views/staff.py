@@ -17,7 +17,7 @@ from core.validation import csv_cell
 
 from .. import selectors, services
 from ..access import applicant_for, path_id, round_for, rounds_visible_to
-from ..availability import WEEKDAYS, hour_label, weekly_slots_to_utc
+from ..availability import WEEKDAYS, hour_label, slots_in_zone
 from ..forms import ApplicantForm, HireForm, ImportForm, MoveForm, NoteForm, RoundForm
 from ..integrity import TIERS
 from ..models import Posting, Question, Stage
@@ -48,13 +48,9 @@ def rounds(request):
         else:
             messages.success(request, f"Round “{rnd.name}” opened with its two postings.")
             return redirect("hiring:round", rnd.pk)
-    rows = list(rounds_visible_to(request.user).select_related("team").prefetch_related("postings"))
+    rows = list(selectors.rounds_overview(rounds_visible_to(request.user)))
     stale_ids = {p.pk for p in stale_postings(team_ids=[r.team_id for r in rows])}
     for rnd in rows:
-        rnd.stage_counts = {
-            s: rnd.applicants.filter(stage=s).count()
-            for s in (Stage.APPLIED, Stage.SUBMITTED, Stage.HIRED)
-        }
         rnd.stale = [p for p in rnd.postings.all() if p.pk in stale_ids]
     return render(request, "hiring/rounds.html", {"rounds": rows, "form": form})
 
@@ -208,7 +204,12 @@ def applicant_page(request, pk):
     viewer_zone = request.user.time_zone
     week = timezone.localdate()
     week = week - timezone.timedelta(days=week.weekday())
-    instants = weekly_slots_to_utc(applicant.availability, week)
+    in_my_zone = request.GET.get("zone") == "mine"
+    shown = (
+        slots_in_zone(applicant.availability, week, viewer_zone)
+        if in_my_zone
+        else applicant.availability
+    )
     return render(
         request,
         "hiring/applicant.html",
@@ -216,10 +217,10 @@ def applicant_page(request, pk):
             "applicant": applicant,
             "signals": signals,
             "drawn": drawn,
-            "grid": _grid(applicant.availability),
+            "grid": _grid(shown),
+            "in_my_zone": in_my_zone,
             "weekdays": [d[:3] for d in WEEKDAYS],
             "viewer_zone": viewer_zone,
-            "instants": instants,
             "changes": applicant.changes.select_related("actor"),
             "notes": applicant.notes.select_related("author"),
             "move_form": move_form,
