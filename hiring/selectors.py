@@ -23,7 +23,7 @@ def ranked_applicants(
     stage: str = "",
 ) -> list[Applicant]:
     """Best first: score, then fewer integrity signals, then earliest submission."""
-    qs: QuerySet = rnd.applicants.all()
+    qs: QuerySet = rnd.applicants.prefetch_related("changes")
     if min_score is not None:
         qs = qs.filter(score_percent__gte=min_score)
     if stage:

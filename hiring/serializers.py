@@ -54,12 +54,21 @@ class RoundCreateSerializer(serializers.Serializer):
     months = serializers.IntegerField(min_value=6, max_value=60, default=6)
 
 
+class StageChangeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = StageChange
+        fields = ["from_stage", "to_stage", "at", "reason"]
+
+
 class ApplicantSerializer(serializers.ModelSerializer):
     submission_url = serializers.SerializerMethodField()
     is_duplicate = serializers.SerializerMethodField()
     integrity_tier = serializers.SerializerMethodField()
     availability_hours = serializers.IntegerField(read_only=True)
     speedtest_url = serializers.CharField(read_only=True, help_text="Empty until sent.")
+    history = StageChangeSerializer(
+        source="changes", many=True, read_only=True, help_text="Every stage entered, in order."
+    )
 
     class Meta:
         model = Applicant
@@ -91,6 +100,7 @@ class ApplicantSerializer(serializers.ModelSerializer):
             "hired_user",
             "contract",
             "submission_url",
+            "history",
         ]
         read_only_fields = fields
 
@@ -119,12 +129,6 @@ class ApplicantCreateSerializer(serializers.Serializer):
     languages = serializers.ListField(
         child=SingleLineCharField(max_length=40), required=False, max_length=10
     )
-
-
-class StageChangeSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = StageChange
-        fields = ["from_stage", "to_stage", "at", "reason"]
 
 
 class ApplicantMoveSerializer(serializers.Serializer):

@@ -32,6 +32,7 @@ def test_create_round_with_postings_and_add_applicant_with_link_hir_1_hir_2(lead
     assert "/apply/" in added.json()["submission_url"]
     listed = lead_api.get(f"/api/v1/hiring/rounds/{rid}/applicants/")
     assert [a["name"] for a in listed.json()] == ["Ana"]
+    assert [h["to_stage"] for h in listed.json()[0]["history"]] == ["applied"]
 
 
 def test_api_refusals_name_the_field_and_save_nothing_hir_2(lead_api, hiring_round, add):
