@@ -154,6 +154,40 @@ def ufl_plan_view(case: Case, *, now: dt.datetime | None = None) -> PlanView | N
 
 
 # The evidence packet (UFL-2) --------------------------------------------------------------
+def ufl_evidence_page_data(case: Case) -> dict:
+    """The packet for the printable page: instants as datetimes, so the page shows them in
+    the viewer's zone and in each party's own zone (the CSV and the API carry UTC)."""
+    plan = ufl_plan_of(case)
+    rows = []
+    if plan is not None:
+        for a in plan.attempts.order_by("number"):
+            rows.append(
+                {
+                    "attempt": a,
+                    "freelancer": _in_zone(
+                        a.at, a.freelancer_time_zone or plan.freelancer_time_zone
+                    ),
+                    "client": _in_zone(a.at, plan.client_time_zone),
+                }
+            )
+    return {
+        "plan": plan,
+        "attempts": rows,
+        "claims": list(case.ufl_claims.order_by("recorded_at", "id")),
+        "timeline": list(case_timeline(case=case, client_visible_only=True)),
+    }
+
+
+def _in_zone(instant: dt.datetime, zone_name: str) -> dict:
+    from zoneinfo import ZoneInfo
+
+    from core.formatting import format_instant
+
+    if not zone_name:
+        return {"text": "", "zone": ""}
+    return {"text": format_instant(instant, ZoneInfo(zone_name)), "zone": zone_name}
+
+
 def _utc(value: dt.datetime | None) -> str:
     return value.astimezone(dt.UTC).isoformat(timespec="seconds") if value else ""
 

@@ -53,6 +53,7 @@ def pages_for(user) -> list[tuple[str, str]]:
         from hiring.access import applicants_visible_to, rounds_visible_to
         from hiring.services import token_for
 
+        pages.append(("hiring:questions", reverse("hiring:questions")))
         round_ = rounds_visible_to(user).order_by("pk").first()
         if round_ is not None:
             for name in ("hiring:round", "hiring:review", "hiring:funnel"):
@@ -63,6 +64,39 @@ def pages_for(user) -> list[tuple[str, str]]:
         if first is not None:
             for name in ("hiring:apply", "hiring:apply-availability", "hiring:apply-assessment"):
                 pages.append((name, reverse(name, args=[token_for(first)])))
+    # Workforce (issue 14): the lead's pages, the agent's time page, a client's rating link
+    pages.append(("workforce:time", reverse("workforce:time")))
+    if user.is_lead:
+        for name in (
+            "workforce:team",
+            "workforce:report",
+            "workforce:csat",
+            "workforce:recognition",
+        ):
+            pages.append((name, reverse(name)))
+        pages.append(
+            ("workforce:coverage-london", reverse("workforce:coverage") + "?tz=Europe/London")
+        )
+        from workforce.models import CsatRating
+        from workforce.services.csat import token_for as rating_token
+
+        for row in (
+            CsatRating.objects.filter(rating=None).first(),
+            CsatRating.objects.exclude(rating=None).first(),
+        ):
+            if row is not None:
+                pages.append(
+                    ("workforce:rate", reverse("workforce:rate", args=[rating_token(row)]))
+                )
+    # The unresponsive-freelancer plan (issue 11): a case mid-schedule, one in mediation,
+    # their evidence packets and the shortlist builder prefilled to move forward.
+    for ticket in ("DEMO-13", "DEMO-14"):
+        ufl_case = cases.filter(external_ticket_id=ticket).first()
+        if ufl_case is not None:
+            pages.append((f"case:ufl:{ticket}", ufl_case.get_absolute_url()))
+            ref = ufl_case.reference
+            pages.append(("ufl:evidence", reverse("escalations:ufl-evidence", args=[ref])))
+            pages.append(("ufl:forward", reverse("escalations:ufl-move-forward", args=[ref])))
     seen, unique = set(), []
     for name, path in pages:
         if path not in seen:

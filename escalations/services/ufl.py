@@ -381,10 +381,10 @@ def ufl_attempt_record(
             )
     elif research_missing(case):
         if not research_incomplete_ok:
-            missing = ", ".join(item.label.lower() for item in research_missing(case)[:3])
+            left = len(research_missing(case))
             raise InvalidInput(
-                f"The research is not complete ({missing}...). Confirm to contact the "
-                "freelancer anyway (research_incomplete_ok).",
+                f"The research is not complete ({left} of {len(UFL_RESEARCH)} items open). "
+                "Confirm that you want to contact the freelancer anyway.",
                 field="research_incomplete_ok",
                 code="research_incomplete",
             )

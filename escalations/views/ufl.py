@@ -32,7 +32,7 @@ from ..ufl_forms import (
     ReplyForm,
     ResearchForm,
 )
-from ..ufl_reads import ufl_evidence, ufl_evidence_csv, ufl_plan_view
+from ..ufl_reads import ufl_evidence, ufl_evidence_csv, ufl_evidence_page_data, ufl_plan_view
 from ._common import case_or_404
 
 PANEL = "ufl"
@@ -324,7 +324,7 @@ def ufl_stringent(request, reference):
 def ufl_evidence_page(request, reference):
     """UFL-2: the printable evidence packet (never internal notes)."""
     case = case_or_404(reference, request.user)
-    packet = ufl_evidence(case)
+    packet = ufl_evidence_page_data(case)
     return render(request, "escalations/ufl_evidence.html", {"case": case, "packet": packet})
 
 

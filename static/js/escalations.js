@@ -32,7 +32,8 @@
       var state, text;
       if (left <= 0) {
         state = "breached";
-        text = "breached " + humanize(left) + " ago";
+        // [data-past] words a passed due time ("due 5m ago" for a UFL attempt, issue 11).
+        text = (el.getAttribute("data-past") || "breached") + " " + humanize(left) + " ago";
       } else {
         state = !isNaN(amber) && now >= amber ? "amber" : "ok";
         text = "due in " + humanize(left);

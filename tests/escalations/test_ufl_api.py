@@ -203,7 +203,9 @@ def test_packet_has_no_internal_note_and_both_zones_ufl_2(agent, agent_api, clie
     client.force_login(agent)
     page = client.get(f"/cases/{case.reference}/ufl/evidence/")
     assert page.status_code == 200 and b"SECRET" not in page.content
-    assert b"2026-06-01T23:00:00+08:00" in page.content
+    text = page.content.decode()
+    assert "1 Jun 2026, 23:00" in text and "Asia/Manila" in text  # the freelancer's time
+    assert "1 Jun 2026, 10:00 CDT" in text and "US/Central" in text  # the client's time
     exported = client.get(f"/cases/{case.reference}/ufl/evidence.csv")
     assert exported.status_code == 200 and exported["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(exported.content.decode())))
