@@ -7,7 +7,7 @@ from django import forms
 from core.forms import GuardedForm, file_size_validator
 from core.models import Channel
 
-from .models import Note, Stage
+from .models import Note, QuestionKind, Stage
 from .submission_rules import Contract
 
 
@@ -87,6 +87,27 @@ class HireForm(GuardedForm):
         required=False,
         max_length=500,
         label="Override reason (US long-term only)",
+    )
+
+
+class QuestionForm(GuardedForm):
+    kind = forms.ChoiceField(choices=QuestionKind.choices)
+    text = forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    options = forms.CharField(
+        required=False,
+        max_length=2400,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Multiple choice: one option a line; put the correct one first.",
+    )
+    rubric = forms.CharField(
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Free text: what a good answer does.",
+    )
+    points = forms.IntegerField(min_value=1, max_value=20, initial=2)
+    as_image = forms.BooleanField(
+        required=False, initial=True, label="Show the question as a picture"
     )
 
 

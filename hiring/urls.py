@@ -7,6 +7,7 @@ app_name = "hiring"
 urlpatterns = [
     # The lead's pages
     path("hiring/", staff.rounds, name="rounds"),
+    path("hiring/questions/", staff.questions_page, name="questions"),
     path("hiring/rounds/<int:pk>/", staff.round_page, name="round"),
     path("hiring/rounds/<int:pk>/applicants/", staff.applicant_add, name="applicant-add"),
     path("hiring/rounds/<int:pk>/import/", staff.applicants_import, name="import"),

@@ -189,6 +189,8 @@ HIRING = {
     "POST /api/v1/hiring/questions/": lead_only(),
     "GET /hiring/": lead_only(),
     "POST /hiring/": lead_only(),
+    "GET /hiring/questions/": lead_only(),
+    "POST /hiring/questions/": lead_only(),
     "GET /hiring/rounds/{pk}/": hiring_lead(),
     "POST /hiring/rounds/{pk}/applicants/": hiring_lead(),
     "POST /hiring/rounds/{pk}/import/": hiring_lead(),

@@ -18,9 +18,17 @@ from core.validation import csv_cell
 from .. import selectors, services
 from ..access import applicant_for, path_id, round_for, rounds_visible_to
 from ..availability import WEEKDAYS, hour_label, slots_in_zone
-from ..forms import ApplicantForm, HireForm, ImportForm, MoveForm, NoteForm, RoundForm
+from ..forms import (
+    ApplicantForm,
+    HireForm,
+    ImportForm,
+    MoveForm,
+    NoteForm,
+    QuestionForm,
+    RoundForm,
+)
 from ..integrity import TIERS
-from ..models import Posting, Question, Stage
+from ..models import Posting, Question, QuestionKind, Stage
 from ..pipeline import allowed_from
 from ..services.rounds import stale_postings
 from ..submission_rules import Contract
@@ -316,6 +324,30 @@ def applicant_hire(request, pk):
             f"{hired.name} is hired: they can sign in as “{hired.hired_user.username}”."
         ),
     )
+
+
+@lead_page
+@require_http_methods(["GET", "POST"])
+def questions_page(request):
+    """The question bank (HIR-4): each applicant's draw comes from the active questions."""
+    form = QuestionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        lines = [line.strip() for line in data.pop("options").splitlines() if line.strip()]
+        try:
+            services.question_create(
+                actor=request.user,
+                options=lines,
+                correct_option=0 if data["kind"] == QuestionKind.CHOICE else None,
+                **data,
+            )
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, "Question added to the bank.")
+            return redirect("hiring:questions")
+    questions = Question.objects.filter(active=True).order_by("id")
+    return render(request, "hiring/questions.html", {"questions": questions, "form": form})
 
 
 @lead_page

@@ -114,3 +114,27 @@ def test_agents_refused_hiring_pages_core_8(agent, hiring_round):
     client.force_login(agent)
     assert client.get(reverse("hiring:rounds")).status_code == 403
     assert client.get(reverse("hiring:round", args=[hiring_round.pk])).status_code == 403
+
+
+def test_question_bank_page_adds_choice_with_first_option_correct_hir_4(lead_client):
+    from hiring.models import Question
+
+    page = lead_client.post(
+        reverse("hiring:questions"),
+        {
+            "kind": "choice",
+            "text": "Pick the polite reply.",
+            "options": "Thanks!\nNo.",
+            "points": 2,
+        },
+        follow=True,
+    )
+    assert "Question added to the bank." in page.content.decode()
+    question = Question.objects.get()
+    assert question.options == ["Thanks!", "No."] and question.correct_option == 0
+    refused = lead_client.post(
+        reverse("hiring:questions"),
+        {"kind": "choice", "text": "One option", "options": "Only", "points": 2},
+    )
+    assert "Give 2 to 8 options." in refused.content.decode()
+    assert Question.objects.count() == 1
