@@ -11,17 +11,11 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api.throttling import failures_throttled
 from core.errors import NotFound
 from core.permissions import IsAdmin, IsStaff
 from escalations.access import READ_SCOPE, WRITE_SCOPE, case_for
 from escalations.serializers import ErrorSerializer
-from escalations.webhooks import (
-    SIGNATURE_HEADER,
-    TIMESTAMP_HEADER,
-    WebhookAuthError,
-    verify_signature,
-)
+from escalations.webhooks import SIGNATURE_HEADER, TIMESTAMP_HEADER, verified_body
 
 from . import services
 from .access import WEBHOOKS_SCOPE, client_message_for, client_messages_visible_to
@@ -278,20 +272,9 @@ class InboundEmailWebhookView(APIView):
         },
     )
     def post(self, request):
-        body = request.body
-        with failures_throttled(
-            request,
-            scope="webhook_signature",
-            rate_setting="WEBHOOK_SIGNATURE_FAILURE_RATE",
-            errors=WebhookAuthError,
-        ):
-            verify_signature(
-                timestamp=request.headers.get(TIMESTAMP_HEADER),
-                signature=request.headers.get(SIGNATURE_HEADER),
-                body=body,
-                secrets=inbound_email_secrets(),
-                secret_name="INBOUND_EMAIL_SECRET",
-            )
+        body = verified_body(
+            request, secrets=inbound_email_secrets(), secret_name="INBOUND_EMAIL_SECRET"
+        )
         result, replayed = inbound_email_receive(raw=body)
         created = result["action"] == "created" and not replayed
         response = Response(
