@@ -16,10 +16,10 @@ class CsvImportForm(GuardedForm):
 
 class OutageForm(GuardedForm):
     starts_at = forms.DateTimeField(
-        label="Started (UTC)", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+        label="Started (your time)", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
     ends_at = forms.DateTimeField(
-        label="Ended (UTC)", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+        label="Ended (your time)", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
     reason = forms.CharField(max_length=200, required=False, label="What happened")
 

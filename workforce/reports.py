@@ -184,6 +184,19 @@ CSV_HEADER = [
 ]
 
 
+TABLE_HEADER = [
+    "Agent",
+    "Tracked hours",
+    "Manual hours",
+    "Flagged hours",
+    "Logged hours",
+    "Cases handled",
+    "Timeline events",
+    "Calls",
+    "Note",
+]
+
+
 def report_csv_rows(report: WeeklyReport) -> list[list[str]]:
     out = [CSV_HEADER]
     for row in report.rows:

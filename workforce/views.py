@@ -378,7 +378,7 @@ def report_page(request):
         ],
         title="Hours logged per agent",
         labels=[f"{r.events} events" for r in report.rows],
-        table=Table(reports.CSV_HEADER, reports.report_csv_rows(report)[1:]),
+        table=Table(reports.TABLE_HEADER, reports.report_csv_rows(report)[1:]),
     )
     context.update(
         {

@@ -13,6 +13,7 @@ import csv
 import datetime as dt
 import io
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.urls import reverse
@@ -250,14 +251,18 @@ def time_entries_import(*, actor, rows: list, source: str = EntrySource.API) -> 
 
 
 def _flag(entry: TimeEntry) -> None:
-    start = entry.starts_at.astimezone(dt.UTC)
+    try:
+        start = entry.starts_at.astimezone(ZoneInfo(entry.user.time_zone or "UTC"))
+    except (ValueError, KeyError):
+        start = entry.starts_at.astimezone(dt.UTC)
     notify(
         recipients=[entry.user],
         kind="time_entry_flagged",
         title="Manual time outside a platform outage",
         body=(
             f"{entry.flagged_minutes} of the {entry.minutes} manual minutes you logged on "
-            f"{start:%a %d %b} from {start:%H:%M} UTC fall outside every declared outage. "
+            f"{start:%a %d %b} from {start:%H:%M} (your time) fall outside every declared "
+            "outage. "
             "Please use the time tracker, or ask your lead to correct the entry before the "
             "week is invoiced."
         ),
