@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from django.conf import settings
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -149,7 +150,9 @@ class CaseSerializer(BlankAsNullModelSerializer):
 def case_detail_data(case) -> dict:
     """``CaseSerializer(case).data`` for the detail's read path, without building the
     serializer's fields for every request."""
-    data = case_detail_dict(case, serializers.DateTimeField().default_timezone())
+    # What DateTimeField.default_timezone() gives, without building a field per request.
+    tz = timezone.get_current_timezone() if settings.USE_TZ else None
+    data = case_detail_dict(case, tz)
     return data if case_detail_is_hand_built(data) else CaseSerializer(case).data
 
 
