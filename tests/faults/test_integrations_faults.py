@@ -13,6 +13,7 @@ receiving HTTP server in this process.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import shutil
@@ -270,3 +271,111 @@ def test_receiver_down_then_up_deliveries_arrive_api_3(redis_broker, celery_proc
             receiver.stop()
     assert list(receiver.acknowledged().values()) == [1]
     assert WebhookDelivery.objects.get().log.count() == 2
+
+
+def test_redis_down_while_clocks_come_due_nothing_missed_or_doubled_core_4_core_7(
+    redis_broker, celery_processes, receiver, settings, tmp_path, client
+):
+    """Redis stops for ``FAULT_OUTAGE_SECONDS`` (60) while clocks come due, with a real
+    worker and beat: pages still answer within 2 s; after Redis returns the worker resumes
+    by itself, every clock is breached once, each recipient is notified once, every email
+    and webhook delivery arrives once."""
+    from django_celery_beat.models import IntervalSchedule, PeriodicTask
+
+    from core.models import Notification, SlaClock
+    from core.sla import clock_start
+
+    settings.WEBHOOK_ALLOW_PRIVATE_TARGETS = True
+    outage = int(os.environ.get("FAULT_OUTAGE_SECONDS", "60"))
+    email_log = tmp_path / "emails.jsonl"
+    # Beat sends the sweeps every 2 s here (admins can edit the interval the same way).
+    every_2s, _ = IntervalSchedule.objects.get_or_create(every=2, period="seconds")
+    PeriodicTask.objects.filter(
+        task__in=[
+            "core.sla_sweep",
+            "integrations.webhook_sweep",
+            "core.notification_emails_requeue",
+            "integrations.client_messages_requeue",
+        ]
+    ).update(interval=every_2s)
+    _endpoint(receiver.url)
+    team = TeamFactory(name="Outage team")
+    lead = UserFactory(username="outage_lead", role="team_lead", team=team, email="l@x.example")
+    team.lead = lead
+    team.save(update_fields=["lead"])
+    agent = UserFactory(username="outage_agent", role="agent", team=team, email="a@x.example")
+    cases = []
+    for n in range(6):
+        case = case_claim(
+            case=case_create(actor=agent, title=f"Outage {n}", client_name=f"C{n}"), agent=agent
+        )
+        cases.append(case)
+    env = _worker_env(
+        redis_broker.url,
+        EMAIL_BACKEND="tests.faults.email_backend.JsonLinesEmailBackend",
+        DESK_TEST_EMAIL_LOG=str(email_log),
+    )
+    worker, beat = celery_processes(extra_env=env, beat=True)
+    with publishing_to(redis_broker.url):
+        wait_until(lambda: "sla_sweep" in worker.output(), timeout=90, message="worker and beat")
+        redis_broker.stop()
+        down_at = time.monotonic()
+        # Clocks that come due during the outage (a few seconds in).
+        clocks = [
+            clock_start(
+                subject=case,
+                metric="client_follow_up",
+                duration=dt.timedelta(seconds=3),
+                calendar="24x7",
+            )
+            for case in cases
+        ]
+        client.force_login(agent)
+        slowest = 0.0
+        while time.monotonic() - down_at < outage:
+            started = time.monotonic()
+            response = client.get("/queue/")
+            slowest = max(slowest, time.monotonic() - started)
+            assert response.status_code == 200
+            time.sleep(2)
+        assert slowest < 2.0, f"a page took {slowest:.2f} s with Redis down"
+        assert not SlaClock.objects.filter(pk__in=[c.pk for c in clocks], state="breached")
+        redis_broker.start()
+        up_at = time.monotonic()
+        wait_until(
+            lambda: (
+                SlaClock.objects.filter(pk__in=[c.pk for c in clocks], state="breached").count()
+                == len(clocks)
+            ),
+            timeout=120,
+            message=f"breaches after Redis returned\n{worker.output()[-3000:]}",
+        )
+        resumed = time.monotonic() - up_at
+        assert resumed < 60
+        expected = len(clocks) * 2  # the assignee and the lead, once per clock
+        wait_until(
+            lambda: (
+                Notification.objects.filter(kind="sla_breach").count() >= expected
+                and not WebhookDelivery.objects.exclude(status="delivered").exists()
+                and len(email_log.read_text().splitlines() if email_log.exists() else [])
+                >= expected
+            ),
+            timeout=120,
+            message=f"notifications, emails and deliveries\n{worker.output()[-3000:]}",
+        )
+        time.sleep(6)  # beat's next runs add nothing
+    breaches = Notification.objects.filter(kind="sla_breach")
+    per_clock = Counter((n.target_id, n.recipient_id) for n in breaches)
+    assert len(per_clock) == expected and set(per_clock.values()) == {1}
+    emails = Counter(email_log.read_text().splitlines())
+    assert sum(emails.values()) == expected and set(emails.values()) == {1}
+    acknowledged = receiver.acknowledged()
+    breached_events = WebhookDelivery.objects.filter(event__event_type="clock.breached")
+    assert breached_events.count() == len(clocks)
+    assert all(count == 1 for count in acknowledged.values())
+    print(
+        f"\nFAULT FIGURES: Redis down {outage} s, slowest page {slowest:.2f} s, worker "
+        f"breached all {len(clocks)} clocks {resumed:.1f} s after Redis returned, "
+        f"{expected} notifications and emails once each, {len(acknowledged)} webhook events "
+        "acknowledged once each"
+    )
