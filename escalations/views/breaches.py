@@ -141,49 +141,31 @@ def breach_acknowledge(request, clock_id):
 
 
 def compliance_chart(weeks: list[dict], *, width=760, height=240) -> dict:
-    """Geometry of a server-rendered SVG bar chart: met and breached clocks per week.
+    """Met and breached clocks per week as stacked bars with the week's compliance % on
+    top, drawn by the shared chart helper (core/charts.py, issue 14) with its figures
+    table for screen readers."""
+    from core.charts import Table, bar_chart
 
-    Stacked bars (met at the bottom, breached on top) on a count axis, with the week's
-    compliance percentage above each bar.
-    """
-    left, right, top, bottom = 36, 8, 24, 34
-    plot_w, plot_h = width - left - right, height - top - bottom
-    peak = max([w["total"] for w in weeks] + [1])
-    step = max(1, -(-peak // 4))  # about four grid lines
-    axis_max = step * -(-peak // step)
-    slot = plot_w / max(len(weeks), 1)
-    bar_w = min(44, slot * 0.6)
-    bars = []
-    for i, week in enumerate(weeks):
-        x = left + i * slot + (slot - bar_w) / 2
-        met_h = plot_h * week["met"] / axis_max
-        breached_h = plot_h * week["breached"] / axis_max
-        base = top + plot_h
-        bars.append(
-            {
-                "x": round(x, 1),
-                "w": round(bar_w, 1),
-                "cx": round(x + bar_w / 2, 1),
-                "met_y": round(base - met_h, 1),
-                "met_h": round(met_h, 1),
-                "breached_y": round(base - met_h - breached_h, 1),
-                "breached_h": round(breached_h, 1),
-                "label_y": round(base - met_h - breached_h - 6, 1),
-                "week": week,
-            }
-        )
-    grid = [
-        {"y": round(top + plot_h - plot_h * v / axis_max, 1), "value": v}
-        for v in range(0, axis_max + 1, step)
-    ]
-    return {
-        "width": width,
-        "height": height,
-        "left": left,
-        "right": width - right,
-        "base": top + plot_h,
-        "label_y": top + plot_h + 20,
-        "bars": bars,
-        "grid": grid,
-        "empty": not any(w["total"] for w in weeks),
-    }
+    return bar_chart(
+        [f"{w['week']:%d %b}" for w in weeks],
+        [
+            ("Met", [w["met"] for w in weeks], "bar-met"),
+            ("Breached", [w["breached"] for w in weeks], "bar-breached"),
+        ],
+        title="Clocks met and breached per week",
+        labels=[f"{w['compliance']:.0f}%" if w["compliance"] is not None else "" for w in weeks],
+        width=width,
+        height=height,
+        table=Table(
+            ["Week of", "Met", "Breached", "Compliance"],
+            [
+                [
+                    f"{w['week']:%d %b %Y}",
+                    w["met"],
+                    w["breached"],
+                    f"{w['compliance']}%" if w["compliance"] is not None else "—",
+                ]
+                for w in weeks
+            ],
+        ),
+    )

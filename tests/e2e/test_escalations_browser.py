@@ -104,7 +104,7 @@ def test_lead_acknowledges_a_breach_esc_8(chromium_required, live_server, page, 
     page.click("nav.mainnav >> text=Breaches")
     row = page.locator(f"#breach-{clock.pk}")
     expect(row).to_contain_text(case.reference)
-    expect(page.locator(".chart svg")).to_be_visible()
+    expect(page.locator(".dchart svg")).to_be_visible()  # core/charts.py (issue 14)
 
     expect(page.locator("#breach-summary")).to_contain_text("1 breach to acknowledge")
     row.locator("input[name=reason]").fill("Weekend cover gap; rota fixed")
