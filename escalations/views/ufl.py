@@ -7,6 +7,8 @@ back to the panel); a refused action shows its message in the panel and changes 
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -14,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from core.errors import DomainError, InvalidInput
+from core.formatting import format_instant
 from sourcing.forms import CriteriaForm
 from sourcing.models import Category, Subcategory
 
@@ -62,6 +65,12 @@ def ufl_context(case, user, *, forms=None) -> dict | None:
     now = timezone.now()
     plan = view.plan
     for row in view.schedule:
+        made = row.attempt
+        row.freelancer_time = (
+            format_instant(made.at, ZoneInfo(made.freelancer_time_zone), short=True)
+            if made is not None and made.freelancer_time_zone
+            else ""
+        )
         active = row.due_at is not None and row.state in ("due", "upcoming")
         row.countdown = _countdown(row.due_at, now) if active else None
     mark = None
