@@ -350,6 +350,9 @@ SPECTACULAR_SETTINGS = {
         "HiringQuestionKindEnum": "hiring.models.QuestionKind",
         "HiringPostingKindEnum": "hiring.models.PostingKind",
         "HiringStageEnum": "hiring.models.Stage",
+        # Workforce (issue 14)
+        "WorkforceEntryKindEnum": "workforce.models.EntryKind",
+        "WorkforceEntrySourceEnum": "workforce.models.EntrySource",
         # UFL process (issue 11)
         "PartyEnum": "escalations.models.macros.Party",
         "UflChannelEnum": "escalations.models.ufl.Channel",
