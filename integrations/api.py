@@ -215,6 +215,7 @@ class ClientMessageViewSet(viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(
         parameters=[OpenApiParameter("case", str, description="Case reference, ESC-000123.")],
+        responses={200: ClientMessageSerializer(many=True), **_err(400, 404)},
     )
     def list(self, request, *args, **kwargs):
         queryset = self.get_queryset()

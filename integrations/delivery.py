@@ -85,7 +85,11 @@ def target_check(url: str, *, resolve: bool = True) -> None:
     private address is refused). Private targets pass only when the setting
     ``WEBHOOK_ALLOW_PRIVATE_TARGETS`` is on. Called at registration and before each try.
     """
-    parts = urlsplit(url or "")
+    try:
+        parts = urlsplit(url or "")
+        port = parts.port  # raises on a port out of range
+    except ValueError:
+        raise InvalidInput("The endpoint URL cannot be read.", field="url") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise InvalidInput("The endpoint must be an http:// or https:// URL.", field="url")
     if parts.username or parts.password:
@@ -94,8 +98,8 @@ def target_check(url: str, *, resolve: bool = True) -> None:
         return
     host = parts.hostname
     try:
-        addresses = {host} if _is_ip(host) else _resolve(host, parts.port) if resolve else set()
-    except OSError:
+        addresses = {host} if _is_ip(host) else _resolve(host, port) if resolve else set()
+    except (OSError, UnicodeError):
         raise InvalidInput(f"The host {host} does not resolve.", field="url") from None
     for address in addresses:
         if _address_is_private(address):

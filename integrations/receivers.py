@@ -1,4 +1,6 @@
-"""Outbound events for the kernel's SLA clocks (the kernel imports no app of ours)."""
+"""Receivers: outbound events for the kernel's SLA clocks (the kernel imports no app of
+ours, it sends ``sla_clocks_changed``), and the client email of a client-visible reply
+(``post_save`` of a timeline entry, in the transaction that recorded it)."""
 
 from __future__ import annotations
 

@@ -257,6 +257,8 @@ def test_admin_replays_a_range_api_3(
         "ftp://example.com/hook",
         "file:///etc/passwd",
         "http://user:pass@example.com/hook",
+        "http://[::1/hook",
+        "http://example.com:99999/hook",
     ],
 )
 def test_private_or_non_http_targets_refused_at_registration_api_3(admin_api, url):
