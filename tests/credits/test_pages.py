@@ -44,7 +44,7 @@ def test_done_means_flow_on_the_pages_crd_3_crd_5(pages, lead):
     quoted = agent_page.post(reverse("credits:case-quote", args=[case.reference]), follow=True)
     text = quoted.content.decode()
     assert "needs a lead&#x27;s approval" in text or "needs a lead's approval" in text
-    assert "Waiting for another lead" in text and "data-credit-issue" not in text
+    assert "Waiting for a lead" in text and "data-credit-issue" not in text
     quote = CreditQuote.objects.get(case=case)
 
     lead_body = lead_page.get(url).content.decode()
