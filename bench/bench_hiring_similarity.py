@@ -17,10 +17,33 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from hiring.integrity import NEAR_DUPLICATE, similarity  # noqa: E402
 
-WORDS = (
-    "order parcel refund buyer seller tracking carrier delay apologise check status timeline "
-    "remedy policy today tomorrow week customs address reship full amount thank patience sorry"
-).split()
+WORDS = [
+    "order",
+    "parcel",
+    "refund",
+    "buyer",
+    "seller",
+    "tracking",
+    "carrier",
+    "delay",
+    "apologise",
+    "check",
+    "status",
+    "timeline",
+    "remedy",
+    "policy",
+    "today",
+    "tomorrow",
+    "week",
+    "customs",
+    "address",
+    "reship",
+    "full",
+    "amount",
+    "thank",
+    "patience",
+    "sorry",
+]
 REPLY = (
     "I would apologise for the delay, check the order status in the admin panel, explain the "
     "shipping timeline to the buyer and offer a refund if the parcel is lost."
