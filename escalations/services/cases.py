@@ -313,6 +313,8 @@ def case_update(*, case: Case, actor, reason: str = "", tags=None, **changes) ->
         case_clocks_reconcile(case=case, actor=actor)
         if case.kind in UFL_KINDS:  # UFL-1: became an unresponsive-freelancer/refund case
             ufl_plan_open(case=case, actor=actor)
+        elif before["kind"] in UFL_KINDS:  # no longer one: its reminders stop
+            ufl_plan_stop(case=case, actor=actor, reason="the case is no longer a UFL case")
     return case
 
 

@@ -549,3 +549,14 @@ def test_resolving_the_case_meets_the_plan_clocks_ufl_7(agent):
     states = set(SlaClock.objects.filter(ufl_plan__case=case).values_list("state", flat=True))
     assert states == {ClockState.MET}
     assert plan_of(case).status == PlanStatus.STOPPED
+
+
+def test_changing_the_kind_away_from_ufl_stops_the_schedule_ufl_7(agent):
+    from escalations.services import case_update
+
+    case = open_refund_case(agent)
+    attempt(case, agent)
+    with time_machine.travel(T0 + H, tick=False):
+        case_update(case=case, actor=agent, kind=Kind.GENERAL)
+    assert open_plan_clocks(case).count() == 0
+    assert plan_of(case).status == PlanStatus.STOPPED
