@@ -11,6 +11,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -55,6 +56,10 @@ class Lookups:
     categories: dict[str, tuple[int, str, dict[str, int]]] = field(default_factory=dict)
     agencies: dict[str, int] = field(default_factory=dict)
     today: dt.date = field(default_factory=lambda: timezone.now().date())
+    # (category, subcategory) as sent -> ids, for pairs resolved without an error.
+    known_categories: dict[tuple[str, str], tuple[int | None, int | None]] = field(
+        default_factory=dict
+    )
 
 
 class RowErrors:
@@ -123,6 +128,14 @@ def _bool(raw, row, name, errors) -> bool:
     return False
 
 
+@lru_cache(maxsize=65_536)
+def _term(item: str) -> tuple[str, str]:
+    """(display, normalized) of one skill or keyword; the same names recur on thousands of
+    rows of an import, so each is worked out once (issue 16)."""
+    display = " ".join(item.split())
+    return display, normalize_term(display)
+
+
 def _terms(raw, row, name, errors) -> dict[str, str]:
     """A list of names (or a ``;``-separated string) -> {normalized: display}."""
     if raw is None or raw == "":
@@ -137,17 +150,29 @@ def _terms(raw, row, name, errors) -> dict[str, str]:
         if not isinstance(item, str):
             errors.add(row, f"{name}[{i}]", "Must be a string.")
             continue
-        display = " ".join(item.split())
+        display, normalized = _term(item)
         if not display:
             continue
         if len(display) > 100:
             errors.add(row, f"{name}[{i}]", "At most 100 characters.")
             continue
-        out.setdefault(normalize_term(display), display)
+        out.setdefault(normalized, display)
     return out
 
 
 def _category(raw_cat, raw_sub, row, prefix, errors, lookups) -> tuple[int | None, int | None]:
+    key = (raw_cat, raw_sub) if isinstance(raw_cat, str) and isinstance(raw_sub, str) else None
+    known = lookups.known_categories.get(key) if key else None
+    if known is not None:  # a pair this batch already resolved without an error
+        return known
+    before = len(errors)
+    found = _category_lookup(raw_cat, raw_sub, row, prefix, errors, lookups)
+    if key and len(errors) == before:
+        lookups.known_categories[key] = found
+    return found
+
+
+def _category_lookup(raw_cat, raw_sub, row, prefix, errors, lookups):
     name = _text(raw_cat, row, f"{prefix}.category", errors, required=True, max_length=100)
     if not name:
         return None, None
@@ -171,6 +196,15 @@ def _category(raw_cat, raw_sub, row, prefix, errors, lookups) -> tuple[int | Non
     return cat_id, sub_id
 
 
+@lru_cache(maxsize=8_192)
+def _date(text: str):
+    """``parse_date``, once per distinct text (job end dates repeat across rows)."""
+    try:
+        return parse_date(text)
+    except ValueError:
+        return None
+
+
 def _jobs(raw, row, errors, lookups) -> list[dict]:
     if raw is None or raw == "":
         return []
@@ -190,7 +224,7 @@ def _jobs(raw, row, errors, lookups) -> list[dict]:
             item.get("category"), item.get("subcategory"), row, prefix, errors, lookups
         )
         end_raw = item.get("end_date")
-        end = parse_date(end_raw) if isinstance(end_raw, str) else None
+        end = _date(end_raw) if isinstance(end_raw, str) else None
         if end_raw in (None, ""):
             errors.add(row, f"{prefix}.end_date", "This field is required.")
         elif end is None:
@@ -244,6 +278,21 @@ def _invitations(raw, row, errors, now) -> list[dict]:
     return out
 
 
+_REGIONS = frozenset(Region.values)
+_ENGLISH: dict[str, EnglishLevel | None] = {}
+
+
+def _english(value):
+    """``EnglishLevel.parse``, once per distinct text."""
+    if not isinstance(value, str):
+        return EnglishLevel.parse(value)
+    if value not in _ENGLISH:
+        if len(_ENGLISH) > 1000:
+            _ENGLISH.clear()
+        _ENGLISH[value] = EnglishLevel.parse(value)
+    return _ENGLISH[value]
+
+
 def validate_freelancer_row(raw, row, errors: RowErrors, lookups: Lookups, now) -> dict | None:
     if not isinstance(raw, dict):
         errors.add(row, "row", "Each row must be an object.")
@@ -291,7 +340,7 @@ def validate_freelancer_row(raw, row, errors: RowErrors, lookups: Lookups, now) 
     if flags["is_top_rated_plus"]:
         flags["is_top_rated"] = True
     clean.update(flags)
-    english = EnglishLevel.parse(raw.get("english_level"))
+    english = _english(raw.get("english_level"))
     if english is None:
         errors.add(
             row,
@@ -306,7 +355,7 @@ def validate_freelancer_row(raw, row, errors: RowErrors, lookups: Lookups, now) 
         errors.add(row, "country", f"Must be a two-letter ISO country code, got {country!r}.")
     clean["country"] = country
     region_raw = str(raw.get("region") or "").strip().lower().replace(" ", "_")
-    if region_raw not in Region.values:
+    if region_raw not in _REGIONS:
         errors.add(
             row, "region", f"Must be one of {', '.join(Region.values)}; got {raw.get('region')!r}."
         )

@@ -127,3 +127,18 @@ def test_stale_jobs_are_queued_again_by_the_sweep_src_1(client, lead, monkeypatc
     frozen_time.shift(dt.timedelta(seconds=import_service.import_lease_seconds() + 1))
     assert import_service.import_jobs_resume_stale() == [queued.pk]
     assert sent == [(queued.pk,)]
+
+
+def test_an_impossible_end_date_is_a_row_error_not_a_crash_src_1(lead_api):
+    """The memoised date parser keeps the row-exact error for a date that cannot exist."""
+    bad = row("D1", jobs=[{**job(), "end_date": "2025-02-30"}])
+    response = lead_api.post("/api/v1/sourcing/freelancers/import/", {"rows": [bad]}, format="json")
+    assert response.status_code == 400
+    assert response.json()["error"]["rows"] == [
+        {
+            "row": 0,
+            "field": "jobs[0].end_date",
+            "message": "Must be a date YYYY-MM-DD, got '2025-02-30'.",
+        }
+    ]
+    assert Freelancer.objects.count() == 0
