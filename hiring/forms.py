@@ -61,7 +61,9 @@ class MoveForm(GuardedForm):
     def __init__(self, *args, allowed=None, **kwargs):
         super().__init__(*args, **kwargs)
         if allowed is not None:  # the page offers only the moves the table allows from here
-            self.fields["to_stage"].choices = [c for c in MANUAL_CHOICES if c[0] in allowed]
+            moves = [c for c in MANUAL_CHOICES if c[0] in allowed]
+            # No stage preselected: rejecting someone is never the default.
+            self.fields["to_stage"].choices = [("", "Choose a stage")] + moves if moves else []
 
 
 class NoteForm(GuardedForm):
