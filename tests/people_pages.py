@@ -66,6 +66,7 @@ def pages_for(user) -> list[tuple[str, str]]:
                 pages.append((name, reverse(name, args=[token_for(first)])))
     # Workforce (issue 14): the lead's pages, the agent's time page, a client's rating link
     pages.append(("workforce:time", reverse("workforce:time")))
+    pages.append(("workforce:availability", reverse("workforce:availability")))
     if user.is_lead:
         for name in (
             "workforce:team",

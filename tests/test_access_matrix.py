@@ -246,6 +246,8 @@ WORKFORCE = {
     "GET /workforce/coverage/": team_figures(),
     "GET /workforce/coverage.csv": team_figures(),
     "GET /workforce/time/": any_staff(),
+    "GET /workforce/availability/": any_staff(),
+    "POST /workforce/availability/": any_staff(),
     "POST /workforce/time/import/": lead_only(),
     "POST /workforce/outages/new/": lead_only(),
     "POST /workforce/agents/{pk}/manual-time/": hiring_lead(),

@@ -8,6 +8,7 @@ urlpatterns = [
     path("workforce/coverage/", views.coverage_page, name="coverage"),
     path("workforce/coverage.csv", views.coverage_csv, name="coverage-csv"),
     path("workforce/time/", views.time_page, name="time"),
+    path("workforce/availability/", views.availability_page, name="availability"),
     path("workforce/time/import/", views.time_import, name="time-import"),
     path("workforce/outages/new/", views.outage_new, name="outage-new"),
     path("workforce/agents/<int:pk>/manual-time/", views.manual_time, name="manual-time"),

@@ -560,3 +560,51 @@ def rate(request, signed):
         },
         status=status,
     )
+
+
+# An agent's own weekly hours (HIR-5) ----------------------------------------------------
+@staff_page
+@require_http_methods(["GET", "POST"])
+def availability_page(request):
+    user = request.user
+    profile = WorkProfile.objects.filter(user=user).first()
+    zone = profile.zone if profile else (user.time_zone or "UTC")
+    chosen = {tuple(s) for s in (profile.availability if profile else [])}
+    error = ""
+    if request.method == "POST":
+        zone = (request.POST.get("zone") or "").strip()
+        slots = []
+        for value in request.POST.getlist("slot"):
+            day, _, hour = value.partition("-")
+            slots.append([day, hour])
+        try:
+            time_services.availability_set(actor=user, user=user, slots=slots, zone=zone)
+        except DomainError as exc:
+            error = exc.message
+            chosen = set()
+        else:
+            messages.success(request, "Your weekly hours are saved.")
+            return redirect("workforce:availability")
+    rows = [
+        {
+            "name": name,
+            "hours": [
+                {"value": f"{d}-{h}", "label": hour_label(h), "on": (d, h) in chosen}
+                for h in range(24)
+            ],
+        }
+        for d, name in enumerate(WEEKDAYS)
+    ]
+    status = 400 if error else 200
+    return render(
+        request,
+        "workforce/availability.html",
+        {
+            "rows": rows,
+            "zone": zone,
+            "zones": _zone_choices(user),
+            "error": error,
+            "hours_total": len(chosen),
+        },
+        status=status,
+    )

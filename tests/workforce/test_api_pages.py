@@ -165,3 +165,22 @@ def test_csat_and_recognition_bad_dates_are_400_team_2(lead_api):
     assert answer.status_code == 400 and "until" in answer.json()["error"]["fields"]
     answer = lead_api.get("/api/v1/recognition/?since=yesterday")
     assert answer.status_code == 400 and "since" in answer.json()["error"]["fields"]
+
+
+@pytest.mark.django_db
+def test_agent_sets_own_weekly_hours_in_own_zone_hir_5(agent):
+    client = Client()
+    client.force_login(agent)
+    page = client.post(
+        "/workforce/availability/", {"zone": "Asia/Manila", "slot": ["0-9", "0-10", "4-22"]}
+    )
+    assert page.status_code == 302
+    profile = agent.work_profile
+    profile.refresh_from_db()
+    assert (profile.zone, profile.availability) == ("Asia/Manila", [[0, 9], [0, 10], [4, 22]])
+    bad = client.post("/workforce/availability/", {"zone": "Mars/Base", "slot": ["0-9"]})
+    assert bad.status_code == 400 and b"Unknown time zone" in bad.content
+    bad = client.post("/workforce/availability/", {"zone": "UTC", "slot": ["9-99"]})
+    assert bad.status_code == 400
+    profile.refresh_from_db()
+    assert profile.zone == "Asia/Manila"  # nothing saved half-way
