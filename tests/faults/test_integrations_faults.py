@@ -379,3 +379,76 @@ def test_redis_down_while_clocks_come_due_nothing_missed_or_doubled_core_4_core_
         f"{expected} notifications and emails once each, {len(acknowledged)} webhook events "
         "acknowledged once each"
     )
+
+
+def test_two_beats_at_once_notify_and_deliver_once_core_4(
+    redis_broker, celery_processes, receiver, settings, tmp_path
+):
+    """Two beat processes run at once (a deploy overlap): both dispatch the sweeps, and the
+    sweeps' claims keep every breach, notification, email and webhook delivery single."""
+    from django_celery_beat.models import IntervalSchedule, PeriodicTask
+
+    from core.models import Notification, SlaClock
+    from core.sla import clock_start
+
+    settings.WEBHOOK_ALLOW_PRIVATE_TARGETS = True
+    email_log = tmp_path / "emails.jsonl"
+    every_2s, _ = IntervalSchedule.objects.get_or_create(every=2, period="seconds")
+    PeriodicTask.objects.filter(task__in=["core.sla_sweep", "integrations.webhook_sweep"]).update(
+        interval=every_2s
+    )
+    _endpoint(receiver.url)
+    team = TeamFactory(name="Two beats team")
+    agent = UserFactory(username="beats_agent", role="agent", team=team, email="b@x.example")
+    env = _worker_env(
+        redis_broker.url,
+        EMAIL_BACKEND="tests.faults.email_backend.JsonLinesEmailBackend",
+        DESK_TEST_EMAIL_LOG=str(email_log),
+    )
+    worker, first_beat = celery_processes(extra_env=env, beat=True)
+    second_beat = celery_processes(extra_env=env, beat=True)[1]  # (with a second worker)
+    cases = [
+        case_claim(case=case_create(actor=agent, title=f"Beats {n}", client_name="B"), agent=agent)
+        for n in range(5)
+    ]
+    with publishing_to(redis_broker.url):
+        clocks = [
+            clock_start(
+                subject=case,
+                metric="client_follow_up",
+                duration=dt.timedelta(seconds=4),
+                calendar="24x7",
+            )
+            for case in cases
+        ]
+        wait_until(
+            lambda: (
+                SlaClock.objects.filter(pk__in=[c.pk for c in clocks], state="breached").count()
+                == len(clocks)
+            ),
+            timeout=120,
+            message=f"breaches\n{worker.output()[-3000:]}",
+        )
+        wait_until(
+            lambda: (
+                not WebhookDelivery.objects.exclude(status="delivered").exists()
+                and email_log.exists()
+                and len(email_log.read_text().splitlines()) >= len(clocks)
+            ),
+            timeout=120,
+            message=f"emails and deliveries\n{worker.output()[-3000:]}",
+        )
+        time.sleep(8)  # both beats keep sending sweeps
+    sends = [b.output().count("Sending due task sla-sweep") for b in (first_beat, second_beat)]
+    assert all(sends), sends  # both beats really dispatched
+    per_clock = Counter(
+        (n.target_id, n.recipient_id) for n in Notification.objects.filter(kind="sla_breach")
+    )
+    assert len(per_clock) == len(clocks) and set(per_clock.values()) == {1}
+    emails = Counter(email_log.read_text().splitlines())
+    assert sum(emails.values()) == len(clocks) and set(emails.values()) == {1}
+    assert all(count == 1 for count in receiver.acknowledged().values())
+    print(
+        f"\nFAULT FIGURES: two beats dispatched the SLA sweep {sends[0]} + {sends[1]} times; "
+        f"{len(clocks)} clocks breached, notified and emailed once each"
+    )
