@@ -112,6 +112,8 @@ def case_panel_context(request, case) -> dict:
         credit.offered = services.offer_sent(credit)
     can_work = can_work_case(user, case)
     initial = {name: fact.value for name, fact in facts.items()}
+    if FactName.CONTRACT_ID not in initial and case.contract_ids:
+        initial[FactName.CONTRACT_ID] = str(case.contract_ids[0])  # the case's first contract
     return {
         "case": case,
         "fact_rows": fact_rows,
