@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api.pagination import StandardPagination
+from core.api.schema import error_response
 from core.api.validation import DateFilter, DjangoFilterBackend, FilterSet
 from core.permissions import IsStaff, IsTeamLead
 
@@ -39,7 +40,7 @@ from .serializers import (
 )
 from .services import time as time_services
 
-TEAM = OpenApiParameter("team", int, description="Team id (default: the first team you lead).")
+NO_TEAM = error_response("No such team among the teams you lead (another team's id).")
 
 
 def _query(serializer_class, request) -> dict:
@@ -58,7 +59,7 @@ class CoverageView(_Lead, APIView):
         summary="Hourly coverage of a week in a zone (HIR-5): available, candidates, "
         "required (Erlang C with shrinkage), gap",
         parameters=[CoverageQuerySerializer],
-        responses=CoverageSerializer,
+        responses={200: CoverageSerializer, 404: NO_TEAM},
     )
     def get(self, request):
         require_lead(request.user)
@@ -188,7 +189,7 @@ def _report_body(report) -> dict:
             }
             for r in report.rows
         ],
-        "open_entries": TimeEntrySerializer(report.open_entries, many=True).data,
+        "open_entries": report.open_entries,
     }
 
 
@@ -196,7 +197,7 @@ class WeeklyReportView(_Lead, APIView):
     @extend_schema(
         summary="The billing week's report (HIR-8): logged hours against work done",
         parameters=[WeekQuerySerializer],
-        responses=WeeklyReportSerializer,
+        responses={200: WeeklyReportSerializer, 404: NO_TEAM},
     )
     def get(self, request):
         require_lead(request.user)
@@ -221,7 +222,7 @@ class CsatSummaryView(_Lead, APIView):
     @extend_schema(
         summary="CSAT per agent or team over a date range (TEAM-2), with counts",
         parameters=[CsatQuerySerializer],
-        responses=CsatSummarySerializer,
+        responses={200: CsatSummarySerializer, 404: NO_TEAM},
     )
     def get(self, request):
         require_lead(request.user)
@@ -242,7 +243,7 @@ class RecognitionView(_Lead, APIView):
         summary="Customer Service Week awards (TEAM-3) for a date range; default the first "
         "full week of October",
         parameters=[RangeQuerySerializer],
-        responses=RecognitionSerializer,
+        responses={200: RecognitionSerializer, 404: NO_TEAM},
     )
     def get(self, request):
         require_lead(request.user)
@@ -261,7 +262,7 @@ class TeamDashboardView(_Lead, APIView):
     @extend_schema(
         summary="The lead's team dashboard (TEAM-4): live figures, each with its list's link",
         parameters=[TeamParamSerializer],
-        responses=TeamDashboardSerializer,
+        responses={200: TeamDashboardSerializer, 404: NO_TEAM},
     )
     def get(self, request):
         require_lead(request.user)

@@ -184,3 +184,28 @@ def test_agent_sets_own_weekly_hours_in_own_zone_hir_5(agent):
     assert bad.status_code == 400
     profile.refresh_from_db()
     assert profile.zone == "Asia/Manila"  # nothing saved half-way
+
+
+@pytest.mark.django_db
+def test_weekly_report_api_lists_entries_open_to_correction_hir_8(now, lead, lead_api, agent):
+    from workforce.services.time import time_entries_import
+
+    time_entries_import(
+        actor=lead,
+        rows=[
+            {
+                "freelancer": agent.username,
+                "kind": "manual",
+                "start": "2027-01-11T09:00:00Z",
+                "end": "2027-01-11T09:30:00Z",
+            }
+        ],
+    )
+    body = lead_api.get("/api/v1/workforce/weekly-report/?week=2027-01-11").json()
+    entry = body["open_entries"][0]
+    assert (entry["freelancer"], entry["flagged"], entry["flagged_minutes"]) == (
+        agent.username,
+        True,
+        30,
+    )
+    assert body["rows"][0]["note"] == "Hours logged but no work recorded"
