@@ -210,16 +210,14 @@ class Case(models.Model):
             # The case list filters by status and kind and shows the newest first. Issue 16:
             # covering the CORE-8 scope columns, its count and the ids of a deep page are
             # index-only scans (47 -> 0.8 ms for the count over 100,000 cases).
+            # (The scope columns trail as key columns, not INCLUDE: SQLite has no INCLUDE.)
             models.Index(
-                fields=["status", "kind", "-created_at", "-id"],
-                include=["team", "assignee"],
-                name="esc_case_status_kind_ids",
+                fields=["status", "kind", "-created_at", "-id", "team", "assignee"],
+                name="esc_case_list_scoped",
             ),
             # Issue 16: the unfiltered list, newest first, by page number or cursor.
             models.Index(
-                fields=["-created_at", "-id"],
-                include=["team", "assignee"],
-                name="esc_case_new_cover",
+                fields=["-created_at", "-id", "team", "assignee"], name="esc_case_new_scoped"
             ),
             models.Index(fields=["assignee", "status"]),
             models.Index(fields=["team", "status"]),
