@@ -203,6 +203,8 @@ def quote_outdated_reason(quote: CreditQuote) -> str:
         return "The quote does not match its snapshot."
     if case_facts_revision(quote.case) != quote.facts_revision:
         return "The facts changed since this quote: quote again."
+    if quote_inputs_for(quote.case).as_dict() != quote.inputs:  # e.g. a new NDF mark
+        return "The case records changed since this quote: quote again."
     return ""
 
 
