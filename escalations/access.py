@@ -11,7 +11,7 @@ from django.db.models import Q, QuerySet
 from core import access
 from core.errors import Forbidden, NotFound
 
-from .models import Case, ContactInfoRequest, ContactRequestStatus
+from .models import Case, ContactInfoRequest, ContactRequestStatus, UflPlan
 
 READ_SCOPE, WRITE_SCOPE = "cases:read", "cases:write"
 
@@ -158,6 +158,17 @@ def register() -> None:
         Case,
         visible_ids=lambda user: cases_visible_to(user).values("pk"),
         team_id=case_team_id,
+        service_scope=READ_SCOPE,
+    )
+    # UFL-2 (issue 11): the clocks of a case's freelancer contact plan follow the case.
+    access.register_subject(
+        UflPlan,
+        visible_ids=lambda user: UflPlan.objects.filter(
+            case__in=cases_visible_to(user).values("pk")
+        ).values("pk"),
+        team_id=lambda plan_id: (
+            UflPlan.objects.filter(pk=plan_id).values_list("case__team_id", flat=True).first()
+        ),
         service_scope=READ_SCOPE,
     )
     access.register_scope(

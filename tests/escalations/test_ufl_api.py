@@ -335,3 +335,17 @@ def test_admin_edits_the_expectations_template_and_refuses_unknown_placeholders_
     saved = client.post(page, {**form, "expectations_template": "Hi {{ client_first_name }}"})
     assert saved.status_code == 302
     assert UflSettings.load().expectations_template == "Hi {{ client_first_name }}"
+
+
+def test_plan_clocks_are_listed_within_the_case_access_core_8(agent, agent_api, agent_b):
+    from rest_framework.test import APIClient
+
+    case = open_refund_case(agent)
+    attempt(case, agent)
+    mine = agent_api.get("/api/v1/sla-clocks/?subject_type=escalations.uflplan").json()
+    rows = mine["results"] if isinstance(mine, dict) else mine
+    assert sorted(r["metric"] for r in rows) == ["ufl_48h_mark", "ufl_attempt_2", "ufl_attempt_3"]
+    other = APIClient()
+    other.force_authenticate(agent_b)
+    theirs = other.get("/api/v1/sla-clocks/?subject_type=escalations.uflplan").json()
+    assert (theirs["results"] if isinstance(theirs, dict) else theirs) == []
