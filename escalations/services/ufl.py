@@ -164,7 +164,11 @@ def _iso(value: dt.datetime | None) -> str | None:
 
 
 def _assignee(case: Case) -> list:
-    return [case.assignee] if case.assignee_id and case.assignee.is_active else []
+    """Who is reminded: the assignee; on an unassigned case, the team's lead."""
+    if case.assignee_id and case.assignee.is_active:
+        return [case.assignee]
+    lead = case.team.lead if case.team_id and case.team.lead_id else None
+    return [lead] if lead is not None and lead.is_active else []
 
 
 # Opening: expectations and research (UFL-1, UFL-4) -----------------------------------------

@@ -560,3 +560,20 @@ def test_changing_the_kind_away_from_ufl_stops_the_schedule_ufl_7(agent):
         case_update(case=case, actor=agent, kind=Kind.GENERAL)
     assert open_plan_clocks(case).count() == 0
     assert plan_of(case).status == PlanStatus.STOPPED
+
+
+def test_unassigned_case_reminds_the_teams_lead_ufl_2(
+    agent, lead, django_capture_on_commit_callbacks
+):
+    from escalations.services import case_create
+
+    with time_machine.travel(T0 - H, tick=False):
+        case = case_create(
+            actor=lead,
+            title="Refund, nobody has taken it yet",
+            client_name="Ola Client",
+            kind=Kind.REFUND_REQUEST,
+        )
+    attempt(case, lead)
+    sweep(T0 + 24 * H, django_capture_on_commit_callbacks)
+    assert len(reminders(lead)) == 1
