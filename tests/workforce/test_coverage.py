@@ -175,3 +175,27 @@ def test_availability_kept_in_the_persons_zone_hir_5(agent, lead):
     assert profile.zone == "Asia/Manila"
     assert profile.availability == [[0, 9]]
     assert WorkProfile.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_forecast_computed_from_the_last_weeks_cases_when_none_entered_hir_5(
+    team, agent, make_case
+):
+    import time_machine
+
+    from workforce.coverage import forecast_for
+
+    # Four weeks of history (default forecast_weeks=4): two cases on Tuesdays 14:xx UTC
+    # in two of those weeks -> 0.5 contacts in that hour.
+    for day in (
+        dt.datetime(2027, 1, 5, 14, 10, tzinfo=dt.UTC),
+        dt.datetime(2027, 1, 12, 14, 40, tzinfo=dt.UTC),
+    ):
+        with time_machine.travel(day, tick=False):
+            make_case(actor=agent, team=team)
+    with time_machine.travel(dt.datetime(2027, 1, 28, 9, tzinfo=dt.UTC), tick=False):
+        forecast, source = forecast_for(team)
+    assert source == "computed"
+    assert forecast == {(1, 14): Decimal("0.5")}
+    ForecastHour.objects.create(team=team, weekday=0, hour=9, contacts=Decimal("3"))
+    assert forecast_for(team) == ({(0, 9): Decimal("3")}, "entered")
