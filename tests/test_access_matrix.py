@@ -239,6 +239,7 @@ WORKFORCE = {
     "POST /api/v1/workforce/time-entries/": lead_only(),
     "GET /api/v1/workforce/outages/": any_staff(),
     "POST /api/v1/workforce/outages/": lead_only(),
+    "POST /api/v1/workforce/agents/{id}/manual-time/": hiring_lead(),
     "GET /api/v1/workforce/weekly-report/": team_figures(),
     "GET /api/v1/csat/summary/": team_figures(),
     "GET /api/v1/recognition/": team_figures(),

@@ -15,11 +15,18 @@ from rest_framework.views import APIView
 from core.api.pagination import StandardPagination
 from core.api.schema import error_response
 from core.api.validation import DateFilter, DjangoFilterBackend, FilterSet
+from core.errors import NotFound
 from core.permissions import IsStaff, IsTeamLead
 
 from . import coverage as cov
 from . import dashboard, reports, stats
-from .access import entries_visible_to, require_lead, team_for, teams_visible_to
+from .access import (
+    entries_visible_to,
+    freelancers_managed_by,
+    require_lead,
+    team_for,
+    teams_visible_to,
+)
 from .models import EntrySource, Outage, TimeEntry
 from .serializers import (
     CoverageQuerySerializer,
@@ -27,6 +34,8 @@ from .serializers import (
     CsatQuerySerializer,
     CsatSummarySerializer,
     ImportResultSerializer,
+    ManualTimeSerializer,
+    ManualTimeStateSerializer,
     OutageInSerializer,
     OutageSerializer,
     RangeQuerySerializer,
@@ -311,3 +320,23 @@ class TeamDashboardView(_Lead, APIView):
             },
         }
         return Response(TeamDashboardSerializer(body).data)
+
+
+class ManualTimeView(_Lead, APIView):
+    @extend_schema(
+        summary="Disable or allow manual time for one freelancer of your team (HIR-8)",
+        request=ManualTimeSerializer,
+        responses={200: ManualTimeStateSerializer, 404: error_response("No such freelancer.")},
+    )
+    def post(self, request, pk):
+        require_lead(request.user, "manual time switch")
+        person = freelancers_managed_by(request.user).filter(pk=pk).first()
+        if person is None:
+            raise NotFound("No such freelancer in the teams you lead.")
+        data = ManualTimeSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        profile = time_services.manual_time_set(
+            actor=request.user, user=person, disabled=data.validated_data["disabled"]
+        )
+        body = {"freelancer": person.username, "manual_time_disabled": profile.manual_time_disabled}
+        return Response(ManualTimeStateSerializer(body).data)

@@ -201,3 +201,12 @@ class TeamDashboardSerializer(serializers.Serializer):
     coverage_gap_hours_next_week = serializers.IntegerField()
     hiring_rounds_to_review = FigureSerializer(many=True)
     links = serializers.DictField(child=serializers.CharField())
+
+
+class ManualTimeSerializer(serializers.Serializer):
+    disabled = serializers.BooleanField(help_text="True refuses further manual entries.")
+
+
+class ManualTimeStateSerializer(serializers.Serializer):
+    freelancer = serializers.CharField()
+    manual_time_disabled = serializers.BooleanField()

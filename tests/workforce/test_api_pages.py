@@ -209,3 +209,24 @@ def test_weekly_report_api_lists_entries_open_to_correction_hir_8(now, lead, lea
         30,
     )
     assert body["rows"][0]["note"] == "Hours logged but no work recorded"
+
+
+@pytest.mark.django_db
+def test_manual_time_switch_by_api_refuses_further_manual_rows_hir_8(
+    now, lead_api, agent_api, agent, agent_b
+):
+    url = f"/api/v1/workforce/agents/{agent.pk}/manual-time/"
+    assert agent_api.post(url, {"disabled": True}, format="json").status_code == 403
+    other = f"/api/v1/workforce/agents/{agent_b.pk}/manual-time/"
+    assert lead_api.post(other, {"disabled": True}, format="json").status_code == 404
+    answer = lead_api.post(url, {"disabled": True}, format="json")
+    assert answer.status_code == 200 and answer.json()["manual_time_disabled"] is True
+    manual = {
+        "freelancer": agent.username,
+        "kind": "manual",
+        "start": "2027-01-11T09:00:00Z",
+        "end": "2027-01-11T10:00:00Z",
+    }
+    refused = lead_api.post("/api/v1/workforce/time-entries/", {"entries": [manual]}, format="json")
+    assert refused.status_code == 400 and "entries[0].kind" in refused.json()["error"]["fields"]
+    assert TimeEntry.objects.count() == 0
