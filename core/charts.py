@@ -136,7 +136,7 @@ def line_chart(
     table: Table | None = None,
     unit: str = "",
 ) -> dict:
-    left, right, top, bottom = 40, width - 16, 16, height - 26
+    left, right, top, bottom = 40, width - 24, 16, height - 26
     values = [v for _, v in points if v is not None]
     if y_max:
         maximum, lines = y_max, int(y_max) if y_max <= 6 else 4
