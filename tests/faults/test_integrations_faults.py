@@ -452,3 +452,62 @@ def test_two_beats_at_once_notify_and_deliver_once_core_4(
         f"\nFAULT FIGURES: two beats dispatched the SLA sweep {sends[0]} + {sends[1]} times; "
         f"{len(clocks)} clocks breached, notified and emailed once each"
     )
+
+
+def test_worker_sigkilled_mid_email_sends_each_client_message_once_esc_10_core_7(
+    redis_broker, celery_processes, tmp_path
+):
+    """The worker is SIGKILLed while a client email is being sent, ``FAULT_KILLS`` times:
+    the message stays queued (its row was marked sent only in the killed transaction), the
+    requeue task sends it again, and the client gets each message exactly once."""
+    kills = int(os.environ.get("FAULT_KILLS", "20"))
+    email_log, started_log = tmp_path / "emails.jsonl", tmp_path / "started.txt"
+    env = _worker_env(
+        redis_broker.url,
+        EMAIL_BACKEND="tests.faults.hanging_email_backend.HangingOnceEmailBackend",
+        DESK_TEST_EMAIL_LOG=str(email_log),
+        DESK_TEST_EMAIL_STARTED=str(started_log),
+    )
+    team = TeamFactory(name="Kill team")
+    agent = UserFactory(username="kill_agent", role="agent", team=team)
+    case = case_claim(
+        case=case_create(
+            actor=agent, title="Kill case", client_name="Kim", client_email="kim@example.com"
+        ),
+        agent=agent,
+    )
+    worker = celery_processes(extra_env=env)
+    started = time.monotonic()
+    with publishing_to(redis_broker.url):
+        for n in range(kills):
+            macro = Macro.objects.create(
+                name=f"Kill {n}", slug=f"kill-{n}", subject=f"Update {n}", body="On it."
+            )
+            macro_send(macro=macro, case=case, agent=agent)
+            subject = ClientMessage.objects.latest("pk").subject
+            wait_until(
+                lambda s=subject: started_log.exists() and s in started_log.read_text(),
+                timeout=90,
+                message=f"send {n} in flight\n{worker.output()[-3000:]}",
+            )
+            _kill(worker)  # SIGKILL while the email is being sent
+            worker = celery_processes(extra_env=env)
+            message = ClientMessage.objects.latest("pk")
+            assert message.status == "queued"  # the killed transaction rolled back
+            ClientMessage.objects.filter(pk=message.pk).update(
+                queued_at=timezone.now() - REQUEUE_AFTER  # time passes
+            )
+            tasks.client_messages_requeue.delay()  # what beat sends every minute
+            wait_until(
+                lambda pk=message.pk: ClientMessage.objects.filter(pk=pk, status="sent").exists(),
+                timeout=90,
+                message=f"message {n} after the kill\n{worker.output()[-3000:]}",
+            )
+    elapsed = time.monotonic() - started
+    sent = Counter(json.loads(line)["subject"] for line in email_log.read_text().splitlines())
+    assert len(sent) == kills and set(sent.values()) == {1}, sent  # none lost, none twice
+    assert ClientMessage.objects.filter(status="sent").count() == kills
+    print(
+        f"\nFAULT FIGURES: {kills} SIGKILLs mid-email, {kills} client emails sent once "
+        f"each, 0 lost, {elapsed:.0f} s"
+    )
