@@ -1,14 +1,18 @@
-"""Fault tests of outbound webhooks and client email (API-3, ESC-10, CORE-4, CORE-7), with
-real processes: a throwaway ``redis-server`` as the broker (its own port and folder,
-started and stopped by the test), real Celery workers on the test database, and a
-receiving HTTP server in this process.
+"""Fault tests of outbound webhooks, client email and the SLA sweep (API-3, ESC-10,
+CORE-4, CORE-7), with real processes: a throwaway ``redis-server`` as the broker (its own
+port and folder, started and stopped by the test), real Celery workers (and beat) on the
+test database, and a receiving HTTP server in this process. ``make fault-tests`` runs them.
 
 - The worker is SIGKILLed while a delivery's request is in flight, ``FAULT_KILLS`` times
-  (20 by default): every event is still delivered, acknowledged (200) exactly once per
-  event id, one logical delivery each, with the same event id on every try.
+  (20 by default): every event is delivered, acknowledged (200) exactly once per event id.
+- The worker is SIGKILLed while a client email is being sent, ``FAULT_KILLS`` times: each
+  email is sent exactly once.
 - The broker is down while events and a client email are queued: nothing is lost; once it
   is back, the beat tasks (sweep, requeue) queue them again and each is delivered once.
 - The receiver is down, then up: the deliveries wait with back-off and arrive.
+- Redis is down ``FAULT_OUTAGE_SECONDS`` (60) while clocks come due, with worker and beat:
+  pages answer within 2 s, every breach is found after, each notified and emailed once.
+- Two beat processes at once: dispatches double, effects do not.
 """
 
 from __future__ import annotations
