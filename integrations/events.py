@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from core.errors import InvalidInput
 
-from .models import OutboundEvent
+from .models import OutboundEvent, WebhookEndpoint
 
 log = logging.getLogger(__name__)
 
@@ -106,7 +106,15 @@ def publish_event(
 
 
 def publish_events(items: list[tuple[str, dict, int | None]]) -> int:
-    """``publish_event`` for many events at once (one insert): the SLA sweep's batches."""
+    """``publish_event`` for many events at once (one insert): the SLA sweep's batches.
+
+    A batch no active endpoint subscribes to is not recorded (it would be routed to
+    nothing): a sweep of 10,000 breaches costs one query then, not 10,000 rows.
+    """
+    types = {kind for kind, _, _ in items}
+    endpoints = list(WebhookEndpoint.objects.filter(active=True).only("event_types"))
+    if not any(e.wants(kind) for e in endpoints for kind in types):
+        return 0
     now = timezone.now()
     events = [_event(kind, data, team_id, "", now) for kind, data, team_id in items]
     if not events:

@@ -411,3 +411,35 @@ def test_event_data_must_be_json_and_types_dotted_api_3(db):
         publish_event("case.created", {"at": object()})
     with pytest.raises(InvalidInput):
         publish_event("case.created", ["not", "a", "dict"])
+
+
+def test_clock_breach_published_once_in_the_sweep_only_when_subscribed_api_3(
+    endpoint, receiver, agent, django_capture_on_commit_callbacks
+):
+    from core.sla import clock_start, sla_sweep
+    from escalations.services import case_create
+
+    case = case_create(actor=agent, title="Clocked", client_name="Cy")
+    clock = clock_start(
+        subject=case, metric="client_follow_up", duration=dt.timedelta(minutes=5), calendar="24x7"
+    )
+    later = timezone.now() + dt.timedelta(minutes=10)
+    with time_machine.travel(later, tick=False), django_capture_on_commit_callbacks(execute=True):
+        sla_sweep()
+        sla_sweep()  # a second sweep finds nothing new
+    breached = OutboundEvent.objects.filter(event_type="clock.breached")
+    assert breached.count() == 1
+    assert breached.get().payload["clock"]["id"] == clock.pk
+    assert breached.get().payload["subject"]["reference"] == case.reference
+    assert [r.document["type"] for r in receiver.received].count("clock.breached") == 1
+
+
+def test_sweep_batch_not_recorded_without_a_subscriber_api_3(db, agent):
+    from core.sla import clock_start, sla_sweep
+    from escalations.services import case_create
+
+    case = case_create(actor=agent, title="Clocked", client_name="Cy")
+    clock_start(subject=case, metric="client_follow_up", duration=300, calendar="24x7")
+    with time_machine.travel(timezone.now() + dt.timedelta(minutes=10), tick=False):
+        sla_sweep()
+    assert not OutboundEvent.objects.filter(event_type__startswith="clock.").exists()
