@@ -693,7 +693,7 @@ def ufl_outcome_record(
             )
         if not client_told_options:
             raise InvalidInput(
-                "Tell the client of the other options first (client_told_options).",
+                "Tell the client of the other options first, then record it.",
                 field="client_told_options",
             )
     elif plan.status != PlanStatus.MEDIATION:

@@ -131,7 +131,10 @@ def _answer(request, case, *, status=200, success="", form_name=None, form=None,
 
 
 def _refused(request, case, exc: DomainError, **kw):
-    return _answer(request, case, status=exc.status, error=exc.message, **kw)
+    message = exc.message
+    if exc.field == "at" and message.startswith("at: "):  # the form calls it "When"
+        message = "When: " + message.removeprefix("at: ")
+    return _answer(request, case, status=exc.status, error=message, **kw)
 
 
 def _first_error(form) -> str:

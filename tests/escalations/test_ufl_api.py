@@ -349,3 +349,20 @@ def test_plan_clocks_are_listed_within_the_case_access_core_8(agent, agent_api, 
     other.force_authenticate(agent_b)
     theirs = other.get("/api/v1/sla-clocks/?subject_type=escalations.uflplan").json()
     assert (theirs["results"] if isinstance(theirs, dict) else theirs) == []
+
+
+def test_page_errors_name_the_fields_as_the_form_does_ufl_2(agent, client):
+    case = open_refund_case(agent)
+    client.force_login(agent)
+    form = {
+        "channel": "email",
+        "delivery_status": "sent",
+        "outcome": "no_response",
+        "research_incomplete_ok": "on",
+        "at": "2026-06-03T09:00",  # two days ahead, in any viewer's zone
+    }
+    with time_machine.travel(T0, tick=False):
+        answer = client.post(f"/cases/{case.reference}/ufl/attempts/", form)
+    assert answer.status_code == 400
+    assert b"When: cannot be in the future" in answer.content
+    assert not UflPlan.objects.get(case=case).attempts.exists()
