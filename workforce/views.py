@@ -221,20 +221,15 @@ def coverage_page(request):
 
 
 def _zone_choices(user) -> list[str]:
-    zones = {
-        "UTC",
-        "America/Los_Angeles",
-        "America/New_York",
-        "Europe/London",
-        "Europe/Berlin",
-        "Asia/Manila",
-        "Asia/Kolkata",
-        user.time_zone or "UTC",
-    }
-    zones |= set(
-        User.objects.filter(team__isnull=False).values_list("time_zone", flat=True).distinct()[:40]
+    """Every IANA zone (the team's own first), for the zone picker's suggestions."""
+    from zoneinfo import available_timezones
+
+    team_zones = set(
+        User.objects.filter(team__isnull=False).values_list("time_zone", flat=True).distinct()
     )
-    return sorted(z for z in zones if z)
+    team_zones.add(user.time_zone or "UTC")
+    rest = sorted(z for z in available_timezones() if "/" in z and z not in team_zones)
+    return sorted(z for z in team_zones if z) + rest
 
 
 @lead_page
