@@ -214,3 +214,17 @@ def test_highest_csat_needs_the_minimum_ratings_team_3(make_case, resolve, agent
     csat = result["awards"][2]
     assert [w["user"] for w in csat.winners] == [other_agent]
     assert [p["user"] for p in result["below_minimum"]] == [agent]
+
+
+@pytest.mark.django_db
+def test_rating_request_and_rating_are_audited_team_2(rated_case):
+    from core.models import AuditEvent
+
+    case, row = rated_case
+    csat_submit(token=token_for(row), rating=5)
+    actions = list(
+        AuditEvent.objects.filter(target_id=str(row.pk), action__startswith="csat.")
+        .order_by("id")
+        .values_list("action", flat=True)
+    )
+    assert actions == ["csat.requested", "csat.rated"]

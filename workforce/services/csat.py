@@ -83,6 +83,13 @@ def csat_request_create(*, case, now=None) -> CsatRating | None:
         },
     )
     if created:
+        audit_record(
+            actor=None,
+            action="csat.requested",
+            target=row,
+            after=snapshot(row, ("case", "agent", "team", "expires_at")),
+            reason=f"{case.reference} resolved: the client is asked to rate it",
+        )
         row_id = row.pk
         transaction.on_commit(lambda: _queue_email(row_id), robust=True)
     return row
