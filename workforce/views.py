@@ -228,7 +228,11 @@ def _zone_choices(user) -> list[str]:
         User.objects.filter(team__isnull=False).values_list("time_zone", flat=True).distinct()
     )
     team_zones.add(user.time_zone or "UTC")
-    rest = sorted(z for z in available_timezones() if "/" in z and z not in team_zones)
+    rest = sorted(
+        z
+        for z in available_timezones()
+        if "/" in z and not z.startswith(("Etc/", "SystemV/")) and z not in team_zones
+    )
     return sorted(z for z in team_zones if z) + rest
 
 
