@@ -16,6 +16,7 @@ import logging
 import re
 from dataclasses import dataclass
 from email import policy
+from email.errors import MessageError
 from email.message import EmailMessage
 from email.utils import getaddresses, parseaddr
 from html.parser import HTMLParser
@@ -177,21 +178,29 @@ def email_parse(raw: bytes) -> Parsed:
             str(message.get("References", ""))
         )
         text = _body_text(message)
-    except (ValueError, TypeError, IndexError) as exc:  # malformed headers
+    except (ValueError, TypeError, LookupError, AttributeError, MessageError) as exc:
         raise InvalidInput(f"The message cannot be read: {exc}", field="body") from None
     if not message_id:  # no Message-ID: the content identifies it (a replay matches)
         message_id = f"<sha256.{hashlib.sha256(raw).hexdigest()}@inbound>"
     if not address:
         raise InvalidInput("The message has no From address.", field="From")
     return Parsed(
-        message_id=message_id[:300],
+        message_id=_printable(message_id)[:300],
         subject=subject,
-        sender_name=name.strip()[:200],
-        sender_email=address.strip(),
+        sender_name=_printable(name).strip()[:200],
+        sender_email=_printable(address).strip()[:254],
         recipients=recipients,
         thread=thread,
-        text=strip_quoted(text)[:BODY_LIMIT],
+        text=_printable(strip_quoted(text), keep="\n\t")[:BODY_LIMIT],
     )
+
+
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _printable(text: str, keep: str = "") -> str:
+    """No NUL or control characters reach a row (PostgreSQL refuses NUL in text)."""
+    return CONTROL.sub(lambda m: m.group(0) if m.group(0) in keep else " ", text or "")
 
 
 def _find_case(parsed: Parsed) -> tuple[Case | None, str]:

@@ -213,3 +213,17 @@ def test_html_only_reply_drops_blockquote_esc_10(waiting_case, api_client):
     assert response.status_code == 200
     reply = CaseEvent.objects.get(case=waiting_case, kind=EventKind.CLIENT_MESSAGE)
     assert reply.body == "Contract 4411."
+
+
+def test_control_characters_never_reach_the_case_esc_10(db, api_client):
+    body = (
+        b"From: Nul\x00Name <nul@example.com>\r\nTo: help@desk.example\r\n"
+        b"Subject: Hello\x07there\r\nMessage-ID: <ctl-1@mail.example.com>\r\n\r\n"
+        b"Line one\x00 and\x1b more\r\nLine two\r\n"
+    )
+    response = post(api_client, body)
+    assert response.status_code == 201, response.content
+    case = Case.objects.get(reference=response.json()["case"])
+    text = case.events.get(kind=EventKind.CLIENT_MESSAGE).body
+    assert "\x00" not in text and "\x1b" not in text and "Line two" in text
+    assert "\x00" not in case.client_name and "\x07" not in case.title
