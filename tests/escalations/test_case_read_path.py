@@ -229,3 +229,14 @@ def test_schema_documents_cursor_etag_and_304_api_1(admin_api):
     assert page["next_cursor"]["nullable"] is True and page["count"]["nullable"] is True
     detail = spec["paths"]["/api/v1/cases/{reference}/"]["get"]
     assert "304" in detail["responses"] and "ETag" in detail["responses"]["200"]["headers"]
+
+
+def test_deep_page_numbers_of_a_search_equal_slices_api_1(agent_api, forty_cases):
+    """The ids-first OFFSET keeps the search's ranking on every page."""
+    url = f"{LIST}?search=Walk"
+    everything = agent_api.get(f"{url}&page_size=500").json()["results"]
+    assert len(everything) == 40
+    for number in (2, 4):
+        rows = agent_api.get(f"{url}&page_size=9&page={number}").json()["results"]
+        start = (number - 1) * 9
+        assert rows == everything[start : start + 9]
