@@ -10,9 +10,11 @@ a private target; a public documentation address would not be deliverable either
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 from contextlib import contextmanager
 from email.message import EmailMessage
 
+from django.apps import apps as django_apps
 from django.conf import settings
 from django.utils import timezone
 
@@ -74,6 +76,13 @@ def _endpoints(admin) -> int:
     return made
 
 
+def _ensure_default_packs() -> None:
+    """The packs and macro of migration 0003, again: a flushed database (transactional tests)
+    has lost what the migration wrote. Its ``forwards`` is idempotent."""
+    migration = importlib.import_module("integrations.migrations.0003_default_resource_packs")
+    migration.forwards(django_apps, None)
+
+
 def seed(out) -> list:
     alice = User.objects.filter(username="alice").first()
     admin = User.objects.filter(username="admin").first()
@@ -109,6 +118,7 @@ def seed(out) -> list:
             case=case, actor=None, contract_type="hourly", reason="Hourly contract on file"
         )
         case = case_claim(case=case, agent=alice)
+    _ensure_default_packs()
     macro = Macro.objects.get(slug="helpful-resources")
     with _at(now - dt.timedelta(hours=4, minutes=30)):
         event = macro_send(
