@@ -1,7 +1,7 @@
 from .access import AccessSettings, ServiceToken
 from .audit import AuditEvent
 from .calendars import BusinessCalendar, Holiday, HolidaySource, Weekday, WorkingInterval
-from .health import Heartbeat
+from .health import Heartbeat, PeriodicClaim
 from .notifications import ChatMessage, EmailStatus, Notification, NotificationSettings
 from .people import Channel, Role, Team, User
 from .sla import ClockState, SlaClock, SlaFanOut, SlaPause, SweepKind
@@ -19,6 +19,7 @@ __all__ = [
     "HolidaySource",
     "Notification",
     "NotificationSettings",
+    "PeriodicClaim",
     "Role",
     "SlaClock",
     "SlaFanOut",
