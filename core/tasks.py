@@ -24,8 +24,11 @@ def ping(marker: str) -> None:
 @shared_task(bind=True, name="core.sla_sweep", ignore_result=True)
 def sla_sweep(self) -> dict:
     """CORE-4: warn and breach due SLA clocks (beat runs it every 60 s by default)."""
+    from .periodic import period_claim
     from .sla import sla_sweep as sweep
 
+    if not period_claim(self.request):  # a second beat's dispatch in this period: no-op
+        return {"warned": 0, "breached": 0, "skipped": True}
     # The notifications of each batch go to their own task (sla_fan_out), queued as the
     # batch commits: the sweep's time stays that of the clock updates and audit rows.
     # They go to the queue this sweep came from (the periodic task's queue, if set).

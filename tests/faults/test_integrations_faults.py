@@ -12,7 +12,7 @@ test database, and a receiving HTTP server in this process. ``make fault-tests``
 - The receiver is down, then up: the deliveries wait with back-off and arrive.
 - Redis is down ``FAULT_OUTAGE_SECONDS`` (60) while clocks come due, with worker and beat:
   pages answer within 2 s, every breach is found after, each notified and emailed once.
-- Two beat processes at once: dispatches double, effects do not.
+- Two beat processes at once: dispatches double, one per period does the work (CORE-4).
 """
 
 from __future__ import annotations
@@ -388,8 +388,9 @@ def test_redis_down_while_clocks_come_due_nothing_missed_or_doubled_core_4_core_
 def test_two_beats_at_once_notify_and_deliver_once_core_4(
     redis_broker, celery_processes, receiver, settings, tmp_path
 ):
-    """Two beat processes run at once (a deploy overlap): both dispatch the sweeps, and the
-    sweeps' claims keep every breach, notification, email and webhook delivery single."""
+    """Two beat processes run at once (a deploy overlap): both dispatch the sweeps, one
+    dispatch per period does the work (the period claim), and every breach, notification,
+    email and webhook delivery stays single."""
     from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
     from core.models import Notification, SlaClock
@@ -410,7 +411,7 @@ def test_two_beats_at_once_notify_and_deliver_once_core_4(
         DESK_TEST_EMAIL_LOG=str(email_log),
     )
     worker, first_beat = celery_processes(extra_env=env, beat=True)
-    second_beat = celery_processes(extra_env=env, beat=True)[1]  # (with a second worker)
+    second_beat_worker, second_beat = celery_processes(extra_env=env, beat=True)
     cases = [
         case_claim(case=case_create(actor=agent, title=f"Beats {n}", client_name="B"), agent=agent)
         for n in range(5)
@@ -445,6 +446,17 @@ def test_two_beats_at_once_notify_and_deliver_once_core_4(
         time.sleep(8)  # both beats keep sending sweeps
     sends = [b.output().count("Sending due task sla-sweep") for b in (first_beat, second_beat)]
     assert all(sends), sends  # both beats really dispatched
+    # CORE-4, one dispatch per period (core.periodic.period_claim): each period of the
+    # sweep's interval has one claim; the other beat's dispatches in it were no-ops.
+    from core.models import PeriodicClaim
+
+    claims = Counter(
+        PeriodicClaim.objects.filter(name="sla-sweep").values_list("period_start", flat=True)
+    )
+    skipped = (worker.output() + second_beat_worker.output()).count("'skipped': True")
+    assert claims and set(claims.values()) == {1}, claims
+    assert all(start.timestamp() % 2 == 0 for start in claims)
+    assert skipped >= 1 and len(claims) + skipped <= sum(sends)
     per_clock = Counter(
         (n.target_id, n.recipient_id) for n in Notification.objects.filter(kind="sla_breach")
     )
@@ -455,6 +467,7 @@ def test_two_beats_at_once_notify_and_deliver_once_core_4(
     assert all(count == 1 for count in receiver.acknowledged().values())
     print(
         f"\nFAULT FIGURES: two beats dispatched the SLA sweep {sends[0]} + {sends[1]} times; "
+        f"{len(claims)} did the work (one per {len(claims)} periods), {skipped} were no-ops; "
         f"{len(clocks)} clocks breached, notified and emailed once each"
     )
 
