@@ -430,7 +430,7 @@ class MacroViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(
         summary="Render a macro for a case (nothing recorded)",
         parameters=[CASE_PARAM],
-        responses={200: RenderedMacroSerializer, **_err(400, 404)},
+        responses={200: RenderedMacroSerializer, **_err(400, 404, 409)},
     )
     @action(detail=True, methods=["get"], filter_backends=[])
     def render(self, request, pk=None):
@@ -447,7 +447,7 @@ class MacroViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(
         summary="Send a macro: record the reply on the timeline as client-visible",
         request=MacroSendSerializer,
-        responses={201: EventSerializer, **_err(400, 403, 404)},
+        responses={201: EventSerializer, **_err(400, 403, 404, 409)},
     )
     @action(detail=True, methods=["post"], filter_backends=[])
     def send(self, request, pk=None):

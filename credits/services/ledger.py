@@ -155,6 +155,17 @@ def credit_reverse(*, credit: LedgerEntry, actor, amount, reason: str) -> Ledger
     return entry
 
 
+def offered_credit_amount(case) -> str | None:
+    """CRD-3/CRD-6: ``{{ credit_amount }}`` is the case's issued credit, net of reversals.
+
+    The only value any macro can show; a caller's figure is ignored (escalations macros).
+    """
+    credit = LedgerEntry.objects.issues().filter(case=case).first()
+    if credit is None or credit.remaining() <= 0:
+        return None
+    return usd(credit.remaining())
+
+
 def offer_sent(credit: LedgerEntry) -> bool:
     return AuditEvent.objects.for_object(credit).filter(action="credit.offer_sent").exists()
 
@@ -169,8 +180,7 @@ def credit_offer_send(*, credit: LedgerEntry, agent):
     macro = Macro.objects.filter(slug=OFFER_MACRO_SLUG).first()
     if macro is None:
         raise Conflict("The credit offer reply is missing; ask an admin.", code="no_offer_macro")
-    event = macro_send(
-        macro=macro, case=credit.case, agent=agent, extra={"credit_amount": usd(credit.amount)}
-    )
+    # {{ credit_amount }} is filled server-side from the issued credit (offered_credit_amount).
+    event = macro_send(macro=macro, case=credit.case, agent=agent)
     audit_record(actor=agent, action="credit.offer_sent", target=credit, after={"event": event.pk})
     return event

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils.html import escape
 
-from core.errors import InvalidInput
+from core.errors import Conflict, InvalidInput
 from core.services import audit_record
 
 from ..models import PLACEHOLDERS, Case, DeskSettings, EventKind, Kind, Macro, Visibility
@@ -23,6 +23,16 @@ DEFAULT_EMPATHY = {
     Kind.NEW_CLIENT_OUTREACH: "We're excited to help you find the right talent",
     Kind.GENERAL: "I'm sorry for the trouble this has caused",
 }
+
+
+# Placeholders only the server fills (CRD-3, CRD-6): another app registers a provider
+# ``(case) -> str | None`` and the refusal shown when it has no value for the case. A
+# caller's value for them is ignored, so no unapproved figure can reach the client.
+SERVER_PLACEHOLDERS: dict[str, tuple] = {}
+
+
+def register_server_placeholder(name: str, provider, refusal: str) -> None:
+    SERVER_PLACEHOLDERS[name] = (provider, refusal)
 
 
 @dataclass
@@ -53,7 +63,10 @@ def macro_values(*, case: Case, agent, extra: dict | None = None) -> dict[str, s
         "freelancer_name": case.freelancer_name,
     }
     for key, value in (extra or {}).items():
-        values[key] = "" if value is None else str(value)
+        if key not in SERVER_PLACEHOLDERS:
+            values[key] = "" if value is None else str(value)
+    for name, (provider, _refusal) in SERVER_PLACEHOLDERS.items():
+        values[name] = provider(case) or ""
     return values
 
 
@@ -85,6 +98,9 @@ def macro_render(*, macro: Macro, case: Case, agent, extra: dict | None = None) 
         )
     values = macro_values(case=case, agent=agent, extra=extra)
     used = macro.placeholders
+    for name in used:
+        if name in SERVER_PLACEHOLDERS and not values[name]:
+            raise Conflict(SERVER_PLACEHOLDERS[name][1], code=f"no_{name}")
     missing = [name for name in used if not str(values.get(name, "")).strip()]
     if missing:
         raise InvalidInput(

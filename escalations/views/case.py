@@ -61,6 +61,7 @@ from ..selectors import (
     macros_suggested_for,
 )
 from ..services import macro_values
+from ..services.macros import SERVER_PLACEHOLDERS
 from ..state_machine import NEEDS_REASON, allowed_from
 from ._common import CalendarCache, amber_at, case_or_404, is_partial
 from .queue import decorate_queue_rows, queue_counts
@@ -385,8 +386,15 @@ def _macro_extra_fields(macro, case, user):
         name
         for name in macro.placeholders
         # ESC-11 (issue 15): the resource picker fills {{ resources }}, not a text box.
-        if name != "resources" and not str(values.get(name, "")).strip()
+        if name != "resources"
+        and name not in SERVER_PLACEHOLDERS  # CRD-3/CRD-6: filled server-side only
+        and not str(values.get(name, "")).strip()
     ]
+
+
+def _typed_extra(form, data) -> dict:
+    """Typed placeholder values, without the ones only the server fills (CRD-3, CRD-6)."""
+    return {k: v for k, v in form.extra(data).items() if k not in SERVER_PLACEHOLDERS}
 
 
 def _with_resources(case, macro, data, extra: dict) -> dict:
@@ -406,7 +414,7 @@ def case_macro_preview(request, reference):
     if not form.is_valid():
         return _invalid(request, case, "macro", form, "macro")
     macro = form.cleaned_data["macro"]
-    extra = form.extra(request.GET)
+    extra = _typed_extra(form, request.GET)
     missing = [n for n in _macro_extra_fields(macro, case, request.user) if n not in extra]
     preview = {"macro": macro, "extra": extra, "missing": missing}
     preview["resource_ids"] = request.GET.getlist("resource")  # ESC-11 (issue 15)
@@ -436,7 +444,7 @@ def case_macro_send(request, reference):
     if not form.is_valid():
         return _invalid(request, case, "macro", form, "macro")
     macro = form.cleaned_data["macro"]
-    extra = form.extra(request.POST)
+    extra = _typed_extra(form, request.POST)
     try:
         services.macro_send(
             macro=macro,
