@@ -3,9 +3,11 @@ drawn by one template (``core/charts/chart.html`` through ``{% chart %}`` in the
 ``charts`` tag library). Every chart carries its figures as a table (shown to screen
 readers, and as CSV through ``chart_csv_response``).
 
-Chart kinds: ``bars`` (stacked or single series per category), ``line`` (one series with
-gaps for missing values) and ``heatmap`` (rows x columns of counts, coloured in five
-levels). Geometry is computed here; the template only places it.
+Chart kinds: ``bars`` (stacked or single series per category), ``hbars`` (one horizontal
+bar per row, e.g. a funnel), ``line`` (one series with gaps for missing values) and
+``heatmap`` (rows x columns of counts, coloured in five levels). Bar labels can take a
+warning style under a threshold (``warn_below``). Geometry is computed here; the template
+only places it.
 """
 
 from __future__ import annotations
@@ -63,9 +65,13 @@ def bar_chart(
     width: int = 760,
     height: int = 240,
     labels: list[str] | None = None,
+    label_values: list[float | None] | None = None,
+    warn_below: float | None = None,
     table: Table | None = None,
 ) -> dict:
-    """Stacked bars: ``series`` is [(name, values per category, css class)]."""
+    """Stacked bars: ``series`` is [(name, values per category, css class)]. ``labels`` are
+    drawn on top of the bars; with ``warn_below``, a label whose number in ``label_values``
+    is under that threshold is drawn in the warning style."""
     left, right, top, bottom = 40, width - 10, 22, height - 26
     totals = [sum(s[1][i] or 0 for s in series) for i in range(len(categories))]
     top_value = max(totals, default=0)
@@ -100,6 +106,7 @@ def bar_chart(
                 "parts": parts,
                 "label": category,
                 "top_label": labels[i] if labels else "",
+                "warn": _below(label_values[i] if label_values else None, warn_below),
                 "label_y": round(y - 5, 1),
                 "title": f"{category}: " + ", ".join(f"{s[0]} {_fmt(s[1][i])}" for s in series),
             }
@@ -123,6 +130,55 @@ def bar_chart(
         "legend": [{"name": s[0], "css": s[2]} for s in series],
         "table": table,
         "empty": not any(totals),
+    }
+
+
+def _below(value, threshold) -> bool:
+    return threshold is not None and value is not None and float(value) < float(threshold)
+
+
+def hbar_chart(
+    rows: list[tuple[str, float, str]],
+    *,
+    title: str,
+    width: int = 520,
+    row_height: int = 26,
+    label_width: int = 150,
+    table: Table | None = None,
+) -> dict:
+    """One horizontal bar per row, longest first in the caller's order: ``rows`` is
+    [(label, value, css class)]; the value is written after each bar."""
+    left, right, top = label_width, width - 44, 6
+    maximum = max((v or 0 for _, v, _ in rows), default=0) or 1
+    bars = []
+    for i, (label, value, css) in enumerate(rows):
+        y = top + i * row_height
+        w = (right - left) * (value or 0) / maximum
+        bars.append(
+            {
+                "y": y + 4,
+                "h": row_height - 8,
+                "w": round(w, 1),
+                "mid": y + row_height / 2,
+                "value_x": round(left + w + 6, 1),
+                "css": css,
+                "label": label,
+                "value": _fmt(value),
+            }
+        )
+    if table is None:
+        table = Table(["", title], [[label, _fmt(v)] for label, v, _ in rows])
+    return {
+        "kind": "hbars",
+        "title": title,
+        "width": width,
+        "height": top * 2 + row_height * len(rows),
+        "left": left,
+        "label_x": left - 8,
+        "track_w": right - left,
+        "bars": bars,
+        "table": table,
+        "empty": not any(v for _, v, _ in rows),
     }
 
 

@@ -140,6 +140,10 @@ def breach_acknowledge(request, clock_id):
     return redirect("escalations:breach-review")
 
 
+# Weeks under this compliance % get a warning-coloured label on the chart.
+COMPLIANCE_TARGET = 90
+
+
 def compliance_chart(weeks: list[dict], *, width=760, height=240) -> dict:
     """Met and breached clocks per week as stacked bars with the week's compliance % on
     top, drawn by the shared chart helper (core/charts.py, issue 14) with its figures
@@ -154,6 +158,8 @@ def compliance_chart(weeks: list[dict], *, width=760, height=240) -> dict:
         ],
         title="Clocks met and breached per week",
         labels=[f"{w['compliance']:.0f}%" if w["compliance"] is not None else "" for w in weeks],
+        label_values=[w["compliance"] for w in weeks],
+        warn_below=COMPLIANCE_TARGET,
         width=width,
         height=height,
         table=Table(

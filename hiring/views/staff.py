@@ -354,8 +354,38 @@ def questions_page(request):
 @require_GET
 def funnel_page(request, pk):
     rnd = round_for(request.user, pk)
+    funnel = selectors.funnel_for(rnd)
     return render(
-        request, "hiring/funnel.html", {"round": rnd, "funnel": selectors.funnel_for(rnd)}
+        request,
+        "hiring/funnel.html",
+        {"round": rnd, "funnel": funnel, "funnel_chart": funnel_chart(funnel)},
+    )
+
+
+def funnel_chart(funnel: dict) -> dict:
+    """Applicants reaching each stage as horizontal bars, drawn by the shared chart helper
+    (core/charts.py, issue 14); exits (rejected, withdrawn) in their own colour."""
+    from core.charts import Table, hbar_chart
+
+    exits = {"rejected", "withdrawn"}
+    rows = funnel["stages"]
+    return hbar_chart(
+        [
+            (r["label"], r["reached"], "bar-exit" if r["stage"] in exits else "bar-stage")
+            for r in rows
+        ],
+        title="Applicants reaching each stage",
+        table=Table(
+            ["Stage", "Reached", "Conversion"],
+            [
+                [
+                    r["label"],
+                    r["reached"],
+                    "—" if r["conversion"] is None else f"{r['conversion']}%",
+                ]
+                for r in rows
+            ],
+        ),
     )
 
 

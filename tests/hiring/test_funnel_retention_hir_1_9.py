@@ -63,7 +63,7 @@ def test_funnel_counts_conversion_time_in_stage_pass_rates_and_csv_hir_9(
     client = Client()
     client.force_login(lead)
     page = client.get(reverse("hiring:funnel", args=[hiring_round.pk]))
-    assert page.status_code == 200 and b"hr-bars" in page.content
+    assert page.status_code == 200 and b"dchart-hbars" in page.content
     csv = client.get(reverse("hiring:funnel-csv", args=[hiring_round.pk]))
     text = b"".join(csv.streaming_content if csv.streaming else [csv.content]).decode()
     assert "Assessment offered,2,0,50.0,3.0" in text
