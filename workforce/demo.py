@@ -22,7 +22,7 @@ from .stats import customer_service_week
 
 MORE_AGENTS = [
     # username, first, last, zone, start date
-    ("maria", "Maria", "Santos", "Asia/Manila", dt.date(2016, 2, 8)),
+    ("isabel", "Isabel", "Reyes", "Asia/Manila", dt.date(2016, 2, 8)),
     ("lukas", "Lukas", "Weber", "Europe/Berlin", dt.date(2019, 9, 2)),
 ]
 START_DATES = {"alice": dt.date(2015, 9, 14), "bob": dt.date(2018, 3, 5)}
@@ -30,7 +30,7 @@ START_DATES = {"alice": dt.date(2015, 9, 14), "bob": dt.date(2018, 3, 5)}
 HOURS = {
     "alice": (9, 17, range(0, 5)),  # New York
     "bob": (8, 16, range(0, 5)),  # London
-    "maria": (9, 18, range(0, 5)),  # Manila
+    "isabel": (9, 18, range(0, 5)),  # Manila
     "lukas": (14, 22, (0, 1, 2, 3, 5)),  # Berlin, Saturday instead of Friday
 }
 COMMENTS = {5: "Quick and kind, thank you.", 4: "Sorted in the end.", 3: ""}
@@ -76,7 +76,10 @@ def seed(out) -> None:
     if WorkProfile.objects.filter(user__team=team).exists():
         return
     now = timezone.now().replace(microsecond=0)
-    with _at(now - dt.timedelta(days=60)):
+    # The extra agents join before the Customer Service Week whose cases they resolve.
+    since, until = customer_service_week(now.date())
+    joined = min(now - dt.timedelta(days=60), dt.datetime.combine(since, dt.time(), dt.UTC))
+    with _at(joined - dt.timedelta(days=7)):
         for username, first, last, zone, _ in MORE_AGENTS:
             user_create_or_update(
                 username=username,
@@ -151,7 +154,6 @@ def seed(out) -> None:
         time_entries_import(actor=lead, rows=rows, source="csv")
 
     # Customer Service Week (first full week of October): the hours logged then.
-    since, until = customer_service_week(now.date())
     october = [since + dt.timedelta(days=i) for i in range((until - since).days + 1)]
     rows = []
     for username, user in agents.items():
@@ -159,6 +161,8 @@ def seed(out) -> None:
     if rows:
         with _at(dt.datetime.combine(until + dt.timedelta(days=1), dt.time(6), tzinfo=dt.UTC)):
             time_entries_import(actor=lead, rows=rows, source="csv")
+
+    _customer_service_week_cases(agents, since)
 
     # Cases the agents resolved over the last weeks (their clients rate them below).
     _resolved_cases(agents, now)
@@ -185,7 +189,7 @@ RESOLVED = [
         "The payment was found on the old account and moved across.",
     ),
     (
-        "maria",
+        "isabel",
         40,
         "Contract ended without the final milestone",
         "Kenji Ito",
@@ -217,7 +221,7 @@ RESOLVED = [
         "The invoice was reissued with the right company name.",
     ),
     (
-        "maria",
+        "isabel",
         12,
         "Account locked after a password reset",
         "Diego Ramos",
@@ -244,35 +248,170 @@ RESOLVED = [
 
 
 def _resolved_cases(agents: dict, now: dt.datetime) -> None:
+    for i, (username, days, title, client, summary, reason) in enumerate(RESOLVED, start=1):
+        agent = agents.get(username)
+        if agent is not None:
+            opened = now - dt.timedelta(days=days, hours=5)
+            _resolve_case(agent, f"TKT-CS-{100 + i}", opened, title, client, summary, reason)
+
+
+def _resolve_case(agent, ticket, opened, title, client, summary, reason):
+    """Open, claim, work and resolve one case at its own instants (None if it exists)."""
     from escalations.models import Case, Kind, Segment, Status
     from escalations.services import case_create, case_transition
     from escalations.services.claiming import case_claim
 
-    for i, (username, days, title, client, summary, reason) in enumerate(RESOLVED, start=1):
+    if Case.objects.filter(external_ticket_id=ticket).exists():
+        return None
+    with _at(opened):
+        case = case_create(
+            actor=agent,
+            external_ticket_id=ticket,
+            title=title,
+            client_name=client,
+            client_email=f"{client.split()[0].lower()}@client.example",
+            kind=Kind.GENERAL,
+            client_segment=Segment.SMALL_BUSINESS,
+            issue_summary=summary,
+        )
+    with _at(opened + dt.timedelta(minutes=12)):
+        case = case_claim(case=case, agent=agent)
+    with _at(opened + dt.timedelta(minutes=20)):
+        case = case_transition(
+            case=case,
+            to_status=Status.IN_PROGRESS,
+            actor=agent,
+            reason="Looking into the account history first.",
+        )
+    with _at(opened + dt.timedelta(hours=4)):
+        return case_transition(case=case, to_status=Status.RESOLVED, actor=agent, reason=reason)
+
+
+# Customer Service Week (TEAM-3): cases each agent resolved that week and the stars their
+# clients gave, so every award has a winner on the recognition page's default range.
+# Alice and Isabel tie on 4.7 from three ratings each; Isabel logged more hours that week
+# (the tie-breaker). Lukas's two fives stay under the minimum of three ratings.
+CSW_CASES = [
+    # agent, weekday, title, client, summary, closing reason, stars
+    (
+        "alice",
+        0,
+        "Card declined on a milestone payment",
+        "Grace Miller",
+        "milestone card declined",
+        "The bank cleared the block and the milestone was paid.",
+        5,
+    ),
+    (
+        "alice",
+        2,
+        "Two invoices for the same week",
+        "Ethan Clark",
+        "duplicate invoice",
+        "The duplicate invoice was voided and the client was told.",
+        5,
+    ),
+    (
+        "alice",
+        4,
+        "Freelancer asks for payment outside the platform",
+        "Hannah Lee",
+        "off-platform payment request",
+        "The freelancer was warned and the contract continues on the platform.",
+        4,
+    ),
+    (
+        "isabel",
+        0,
+        "Weekly limit reached in the middle of a sprint",
+        "Yuki Tanaka",
+        "weekly limit reached",
+        "The limit was raised for the rest of the contract.",
+        5,
+    ),
+    (
+        "isabel",
+        1,
+        "Time logged on the wrong contract",
+        "Rahul Mehta",
+        "time on wrong contract",
+        "The hours were moved to the right contract before billing.",
+        4,
+    ),
+    (
+        "isabel",
+        3,
+        "Tax form rejected at checkout",
+        "Chloe Martin",
+        "tax form rejected",
+        "The tax form was corrected and accepted.",
+        5,
+    ),
+    (
+        "bob",
+        1,
+        "Refund for a cancelled fixed-price job",
+        "Oliver Wright",
+        "refund after cancellation",
+        "The unspent escrow was returned to the client.",
+        4,
+    ),
+    (
+        "bob",
+        2,
+        "Cannot add a second payment method",
+        "Amelia Jones",
+        "second payment method",
+        "The second card was added after the verification step.",
+        5,
+    ),
+    (
+        "bob",
+        4,
+        "Freelancer missed the agreed deadline",
+        "Jack Wilson",
+        "missed deadline",
+        "A new deadline was agreed and met.",
+        4,
+    ),
+    (
+        "lukas",
+        1,
+        "Contract paused without notice",
+        "Sofia Rossi",
+        "contract paused",
+        "The contract was resumed and both sides confirmed the plan.",
+        5,
+    ),
+    (
+        "lukas",
+        3,
+        "Refund shows in the wrong currency",
+        "Mateo Garcia",
+        "refund currency",
+        "The refund was reissued in euros.",
+        5,
+    ),
+]
+
+
+def _customer_service_week_cases(agents: dict, since: dt.date) -> None:
+    """Resolve each case in the agent's own working hours that week; the client rates it
+    three hours later (before the week ends)."""
+    from zoneinfo import ZoneInfo
+
+    for i, (username, weekday, title, client, summary, reason, stars) in enumerate(
+        CSW_CASES, start=1
+    ):
         agent = agents.get(username)
-        ticket = f"TKT-CS-{100 + i}"
-        if agent is None or Case.objects.filter(external_ticket_id=ticket).exists():
+        if agent is None:
             continue
-        opened = now - dt.timedelta(days=days, hours=5)
-        with _at(opened):
-            case = case_create(
-                actor=agent,
-                external_ticket_id=ticket,
-                title=title,
-                client_name=client,
-                client_email=f"{client.split()[0].lower()}@client.example",
-                kind=Kind.GENERAL,
-                client_segment=Segment.SMALL_BUSINESS,
-                issue_summary=summary,
-            )
-        with _at(opened + dt.timedelta(minutes=12)):
-            case = case_claim(case=case, agent=agent)
-        with _at(opened + dt.timedelta(minutes=20)):
-            case = case_transition(
-                case=case,
-                to_status=Status.IN_PROGRESS,
-                actor=agent,
-                reason="Looking into the account history first.",
-            )
-        with _at(opened + dt.timedelta(hours=4)):
-            case_transition(case=case, to_status=Status.RESOLVED, actor=agent, reason=reason)
+        day = since + dt.timedelta(days=weekday)
+        opened = dt.datetime.combine(
+            day, dt.time(HOURS[username][0], 30), tzinfo=ZoneInfo(agent.time_zone)
+        )
+        case = _resolve_case(agent, f"TKT-CSW-{200 + i}", opened, title, client, summary, reason)
+        row = CsatRating.objects.filter(case=case, rating__isnull=True).first() if case else None
+        if row is not None:
+            with _at(opened + dt.timedelta(hours=7)):
+                csat_submit(token=token_for(row), rating=stars, comment=COMMENTS.get(stars, ""))
