@@ -141,14 +141,14 @@ def hbar_chart(
     rows: list[tuple[str, float, str]],
     *,
     title: str,
-    width: int = 520,
+    width: int = 380,
     row_height: int = 26,
-    label_width: int = 150,
+    label_width: int = 140,
     table: Table | None = None,
 ) -> dict:
     """One horizontal bar per row, longest first in the caller's order: ``rows`` is
     [(label, value, css class)]; the value is written after each bar."""
-    left, right, top = label_width, width - 44, 6
+    left, right, top = label_width, width - 34, 6
     maximum = max((v or 0 for _, v, _ in rows), default=0) or 1
     bars = []
     for i, (label, value, css) in enumerate(rows):
@@ -172,6 +172,7 @@ def hbar_chart(
         "kind": "hbars",
         "title": title,
         "width": width,
+        "max_width": round(width * 1.3),  # a little larger on wide screens, never huge
         "height": top * 2 + row_height * len(rows),
         "left": left,
         "label_x": left - 8,
