@@ -29,6 +29,7 @@ ci:
 
 # CORE-4/CORE-7/API-3/ESC-10 under faults (tests/faults/): a throwaway redis-server per test
 # (its own port), real Celery workers, SIGKILLs (FAULT_KILLS, default 20), broker and
-# receiver outages. PostgreSQL when DATABASE_URL says so.
+# receiver outages, a throwaway PostgreSQL cluster restarted under load (initdb via runuser).
+# PostgreSQL when DATABASE_URL says so.
 fault-tests:
 	.venv/bin/pytest tests/faults -m faults -q -s -p no:cacheprovider
