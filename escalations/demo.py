@@ -183,7 +183,14 @@ def seed(out) -> list[Case]:
         with _at(start + minutes(20)):
             case = case_claim(case=case, agent=bob)
         with _at(ago(hours=40)):
-            case_record_contact_attempt(case=case, agent=bob, channel="email", outcome="no reply")
+            # UFL-4: research still open; the agent confirms recording the attempt anyway.
+            case_record_contact_attempt(
+                case=case,
+                agent=bob,
+                channel="email",
+                outcome="no reply",
+                research_incomplete_ok=True,
+            )
         with _at(ago(hours=16)):
             case_record_contact_attempt(case=case, agent=bob, channel="phone", outcome="voicemail")
         with _at(ago(hours=16) + minutes(2)):
@@ -222,7 +229,9 @@ def seed(out) -> list[Case]:
         with _at(start + minutes(10)):
             case = case_claim(case=case, agent=alice)
         with _at(ago(hours=5)):
-            case_record_contact_attempt(case=case, agent=alice, channel="message")
+            case_record_contact_attempt(
+                case=case, agent=alice, channel="message", research_incomplete_ok=True
+            )
         with _at(ago(hours=4, minutes=30)):
             call_log_create(
                 case=case,
@@ -277,7 +286,9 @@ def seed(out) -> list[Case]:
         with _at(start + minutes(30)):
             case = case_claim(case=case, agent=alice)
         with _at(ago(hours=50)):
-            case_record_contact_attempt(case=case, agent=alice, channel="email")
+            case_record_contact_attempt(
+                case=case, agent=alice, channel="email", research_incomplete_ok=True
+            )
         with _at(ago(hours=50) + minutes(5)):
             case = _move(
                 case,

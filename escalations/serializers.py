@@ -550,6 +550,12 @@ class ContactAttemptSerializer(serializers.Serializer):
         required=False,
         help_text="Not before the case was opened, at most 5 minutes ahead; default now.",
     )
+    # UFL-4: the same research gate as POST /cases/{ref}/ufl/attempts/.
+    research_incomplete_ok = serializers.BooleanField(
+        default=False,
+        help_text="Unresponsive-freelancer and refund cases: confirm recording the first "
+        "attempt before the research checklist is complete.",
+    )
 
 
 class ChecklistItemSerializer(serializers.ModelSerializer):

@@ -501,12 +501,20 @@ def call_log_create(
 
 @transaction.atomic
 def case_record_contact_attempt(
-    *, case: Case, agent, channel: str, outcome: str = "", note: str = "", at=None
+    *,
+    case: Case,
+    agent,
+    channel: str,
+    outcome: str = "",
+    note: str = "",
+    at=None,
+    research_incomplete_ok: bool = False,
 ):
     """Record one attempt to reach the freelancer (UFL-2, minimal).
 
     The first attempt starts the clocks whose policy starts then: the 48-calendar-hour
-    follow-up with the client of unresponsive-freelancer and refund cases (ESC-5).
+    follow-up with the client of unresponsive-freelancer and refund cases (ESC-5). On those
+    cases it goes through the UFL plan, with its research gate (UFL-4).
     """
     require_can_work(agent, case, "record a contact attempt")
     channel = (channel or "").strip()
@@ -517,7 +525,13 @@ def case_record_contact_attempt(
     check_case_instant(at, opened_at=case.created_at, field="at")
     if case.kind in UFL_KINDS:  # UFL-2: the attempt goes into the plan's log (issue 11)
         return ufl_attempt_quick_log(
-            case=case, agent=agent, channel=channel, outcome=outcome, note=note, at=at
+            case=case,
+            agent=agent,
+            channel=channel,
+            outcome=outcome,
+            note=note,
+            at=at,
+            research_incomplete_ok=research_incomplete_ok,
         )
     at = at or timezone.now()
     first = not case.events.filter(kind=EventKind.CONTACT_ATTEMPT).exists()

@@ -462,13 +462,20 @@ def ufl_attempt_record(
 
 
 def ufl_attempt_quick_log(
-    *, case: Case, agent, channel: str, outcome: str = "", note: str = "", at=None
+    *,
+    case: Case,
+    agent,
+    channel: str,
+    outcome: str = "",
+    note: str = "",
+    at=None,
+    research_incomplete_ok: bool = False,
 ):
     """The minimal contact-attempt endpoint (``POST /cases/{ref}/contact-attempts/``, free
     text) on a UFL case: the attempt goes into the plan's log like any other.
 
-    It predates the plan and does not ask for the research confirmation (``/ufl/attempts/``
-    does); the audit entry records ``research_incomplete_ok`` when research was skipped.
+    It has the same research gate as ``/ufl/attempts/`` (UFL-4): the first attempt before
+    the research is complete needs ``research_incomplete_ok``, recorded in the audit entry.
     Returns the attempt's timeline event, as the minimal endpoint always did.
     """
     channel = (channel or "").strip().lower()
@@ -497,7 +504,7 @@ def ufl_attempt_quick_log(
         outcome=result,
         at=at,
         note="\n".join(part for part in (text, (note or "").strip()) if part),
-        research_incomplete_ok=True,
+        research_incomplete_ok=research_incomplete_ok,
     )
     return case.events.get(kind=EventKind.CONTACT_ATTEMPT, data__attempt=made.pk)
 

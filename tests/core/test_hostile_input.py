@@ -209,7 +209,8 @@ def test_contact_attempt_and_call_instants_are_bounded_by_the_case_api_4(agent_a
     calls = f"{CASES}{ref}/calls/"
     call = {"party": "client", "outcome": "connected", "started_at": "2001-01-01T00:00:00Z"}
     assert_error(agent_api.post(calls, call), 400, "started_at")
-    assert agent_api.post(url, {"channel": "email"}).status_code == 201  # now is fine
+    ok = {"channel": "email", "research_incomplete_ok": True}  # UFL-4 gate confirmed
+    assert agent_api.post(url, ok).status_code == 201  # now is fine
 
 
 # 3. Integers ---------------------------------------------------------------------------------

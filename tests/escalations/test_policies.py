@@ -67,7 +67,9 @@ def test_ufl_follow_up_starts_at_first_contact_attempt_48_calendar_hours_esc_5(m
         assert clock(case, Metric.CLIENT_FOLLOW_UP) is None
         case = case_claim(case=case, agent=agent)
     with time_machine.travel(attempt_at + dt.timedelta(minutes=30), tick=False):
-        case_record_contact_attempt(case=case, agent=agent, channel="email", at=attempt_at)
+        case_record_contact_attempt(
+            case=case, agent=agent, channel="email", at=attempt_at, research_incomplete_ok=True
+        )
     c = clock(case, Metric.CLIENT_FOLLOW_UP)
     assert c.calendar.slug == "24x7"
     assert c.due_at == attempt_at + dt.timedelta(hours=48)
@@ -125,7 +127,9 @@ def test_inactive_policy_is_ignored_esc_5(make_case):
 def test_waiting_on_client_pauses_and_leaving_resumes_esc_5(make_case, agent, lead):
     case = make_case(kind=Kind.UNRESPONSIVE_FREELANCER)
     case = case_claim(case=case, agent=agent)
-    case_record_contact_attempt(case=case, agent=agent, channel="email")
+    case_record_contact_attempt(
+        case=case, agent=agent, channel="email", research_incomplete_ok=True
+    )
     follow = clock(case, Metric.CLIENT_FOLLOW_UP)
     case = case_transition(case=case, to_status=Status.WAITING_ON_CLIENT, actor=agent)
     follow.refresh_from_db()
@@ -137,7 +141,9 @@ def test_waiting_on_client_pauses_and_leaving_resumes_esc_5(make_case, agent, le
 
 def test_resolution_meets_open_clocks_esc_5(make_case, agent):
     case = case_claim(case=make_case(kind=Kind.REFUND_REQUEST), agent=agent)
-    case_record_contact_attempt(case=case, agent=agent, channel="email")
+    case_record_contact_attempt(
+        case=case, agent=agent, channel="email", research_incomplete_ok=True
+    )
     case = case_transition(case=case, to_status=Status.WAITING_ON_CLIENT, actor=agent)
     case = case_transition(case=case, to_status=Status.RESOLVED, actor=agent)
     assert set(SlaClock.objects.filter(object_id=case.pk).values_list("state", flat=True)) == {

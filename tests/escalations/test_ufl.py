@@ -527,7 +527,11 @@ def test_minimal_contact_attempt_endpoint_logs_into_the_plan_ufl_2(agent):
     case = open_refund_case(agent)
     with time_machine.travel(T0, tick=False):
         event = case_record_contact_attempt(
-            case=case, agent=agent, channel="phone", outcome="left a voicemail"
+            case=case,
+            agent=agent,
+            channel="phone",
+            outcome="left a voicemail",
+            research_incomplete_ok=True,  # UFL-4: the same gate as /ufl/attempts/
         )
     made = plan_of(case).attempts.get()
     assert event.data["attempt"] == made.pk

@@ -71,7 +71,9 @@ def waiting_case(agent, django_capture_on_commit_callbacks):
     )
     case = case_claim(case=case, agent=agent)
     # The first freelancer contact attempt starts the client follow-up clock.
-    case_record_contact_attempt(case=case, agent=agent, channel="email")
+    case_record_contact_attempt(
+        case=case, agent=agent, channel="email", research_incomplete_ok=True
+    )
     macro = Macro.objects.create(
         name="Ask", slug="ask", subject="About {{ case_reference }}", body="Which contract?"
     )
