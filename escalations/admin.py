@@ -165,6 +165,7 @@ class UflSettingsForm(forms.ModelForm):
         fields = [
             "attempt_offsets_hours",
             "exhaust_after_hours",
+            "follow_up_grace_hours",  # ESC-5: breached only after this grace
             "expectations_template",
             "stringent_block",
             "ndf_team",

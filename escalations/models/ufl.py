@@ -116,6 +116,13 @@ class UflSettings(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(24 * 14)],
         help_text="UFL-3: calendar hours from the first attempt to exhaustion.",
     )
+    # ESC-5 (fix): the follow-up is due at the mark and breached only after this grace.
+    follow_up_grace_hours = models.PositiveSmallIntegerField(
+        default=4,
+        validators=[MaxValueValidator(24 * 7)],
+        help_text="ESC-5: calendar hours after the 48-hour mark to follow up with the client "
+        "before the follow-up counts as breached.",
+    )
     expectations_template = models.TextField(
         default=default_expectations,
         help_text="UFL-1: the plan shown to the client on opening (macro placeholders).",
