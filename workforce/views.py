@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.charts import Table, bar_chart, chart_csv_response, heatmap, line_chart
 from core.errors import DomainError, Forbidden, InvalidInput, NotFound
 from core.models import User
+from escalations.views.breaches import COMPLIANCE_TARGET
 from hiring.availability import WEEKDAYS, hour_label
 
 from . import coverage as cov
@@ -493,6 +494,8 @@ def team_dashboard_context(team, viewer) -> dict:
         ],
         title="Clocks met and breached per week",
         labels=[f"{w['compliance']:.0f}%" if w["compliance"] is not None else "" for w in weeks],
+        label_values=[w["compliance"] for w in weeks],
+        warn_below=COMPLIANCE_TARGET,
         height=180,
     )
     trend = figures["csat_trend"]

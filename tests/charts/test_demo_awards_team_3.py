@@ -43,3 +43,12 @@ def test_demo_week_ratings_were_given_inside_that_week_team_3(seeded):
     for row in rows:
         assert row.rating is not None and start <= row.rated_at < end
         assert row.case.resolved_at <= row.rated_at
+
+
+def test_team_dashboard_and_breach_review_mark_weeks_under_90_percent_in_red(seeded, client):
+    """The demo has recent weeks under 90 % compliance: both compliance charts (the shared
+    helper's ``warn_below``) draw their labels in the warning style."""
+    client.force_login(User.objects.get(username="lead"))
+    for url in (reverse("workforce:team"), reverse("escalations:breach-review")):
+        page = client.get(url)
+        assert page.status_code == 200 and b"bar-label-warn" in page.content, url
