@@ -496,6 +496,7 @@ def team_dashboard_context(team, viewer) -> dict:
         labels=[f"{w['compliance']:.0f}%" if w["compliance"] is not None else "" for w in weeks],
         label_values=[w["compliance"] for w in weeks],
         warn_below=COMPLIANCE_TARGET,
+        timeline=True,
         height=180,
     )
     trend = figures["csat_trend"]

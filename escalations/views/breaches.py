@@ -160,6 +160,7 @@ def compliance_chart(weeks: list[dict], *, width=760, height=240) -> dict:
         labels=[f"{w['compliance']:.0f}%" if w["compliance"] is not None else "" for w in weeks],
         label_values=[w["compliance"] for w in weeks],
         warn_below=COMPLIANCE_TARGET,
+        timeline=True,
         width=width,
         height=height,
         table=Table(
