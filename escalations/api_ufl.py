@@ -103,6 +103,10 @@ class UflPlanSerializer(serializers.Serializer):
     exhausted_at = serializers.DateTimeField(source="plan.exhausted_at", allow_null=True)
     follow_up_due_at = serializers.DateTimeField(allow_null=True)
     follow_up_done_at = serializers.DateTimeField(allow_null=True)
+    follow_up_breach_at = serializers.DateTimeField(
+        allow_null=True,
+        help_text="ESC-5: when the follow-up counts as breached (the mark plus the grace).",
+    )
     replied_at = serializers.DateTimeField(source="plan.replied_at", allow_null=True)
     client_wishes = serializers.CharField(source="plan.client_wishes")
     freelancer_time_zone = serializers.CharField(source="plan.freelancer_time_zone")

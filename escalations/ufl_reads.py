@@ -50,6 +50,7 @@ class PlanView:
     mark_at: dt.datetime | None = None
     follow_up_due_at: dt.datetime | None = None
     follow_up_done_at: dt.datetime | None = None
+    follow_up_breach_at: dt.datetime | None = None  # ESC-5: the mark plus the grace
     research_total: int = 0
     research_done: int = 0
     claims: list = field(default_factory=list)
@@ -140,7 +141,9 @@ def ufl_plan_view(case: Case, *, now: dt.datetime | None = None) -> PlanView | N
     view.mark_at = first + dt.timedelta(hours=plan.exhaust_after_hours) if first else None
     follow_up = case.sla_clocks.filter(metric=Metric.CLIENT_FOLLOW_UP).order_by("-id").first()
     if follow_up is not None:
-        view.follow_up_due_at = follow_up.due_at
+        # ESC-5: due at the 48-hour mark; the clock's own target is the mark plus the grace.
+        view.follow_up_due_at = view.mark_at or follow_up.due_at
+        view.follow_up_breach_at = follow_up.due_at
         view.follow_up_done_at = follow_up.met_at
     if plan.client_followed_up_at:
         view.follow_up_done_at = plan.client_followed_up_at

@@ -142,4 +142,8 @@ def macro_send(*, macro: Macro, case: Case, agent, extra: dict | None = None):
         after={"event": event.pk, "macro": macro.pk},
     )
     case_first_response_meet(case=case, actor=agent, reason=f"reply sent: {macro.name}")
+    # ESC-5: a client-visible reply after the 48 hours is the follow-up with the client.
+    from .ufl import ufl_client_followed_up
+
+    ufl_client_followed_up(case=case, actor=agent, at=event.at)
     return event

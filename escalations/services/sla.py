@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.db.models import Q
 from django.utils import timezone
 
@@ -16,7 +18,16 @@ from core.sla import (
     clock_start,
 )
 
-from ..models import Case, CaseClock, EventKind, Metric, SlaPolicy, StartEvent
+from ..models import (
+    UFL_KINDS,
+    Case,
+    CaseClock,
+    EventKind,
+    Metric,
+    SlaPolicy,
+    StartEvent,
+    UflSettings,
+)
 from ._common import event_record
 
 RUNNING, PAUSED, MET, BREACHED, CANCELLED = "running", "paused", "met", "breached", "cancelled"
@@ -76,11 +87,20 @@ def case_clocks_start(*, case: Case, start_event: str, at=None, actor=None) -> l
     return started
 
 
+def follow_up_grace(case: Case, metric: str) -> timedelta:
+    """ESC-5: the client follow-up of a UFL case is DUE at the policy's mark (48 calendar
+    hours after the first attempt) and breached only after the admin-set grace."""
+    if metric != Metric.CLIENT_FOLLOW_UP or case.kind not in UFL_KINDS:
+        return timedelta(0)
+    return timedelta(hours=UflSettings.load().follow_up_grace_hours)
+
+
 def _start(*, case: Case, policy: SlaPolicy, started_at, actor) -> SlaClock:
+    grace = follow_up_grace(case, policy.metric)
     clock = clock_start(
         subject=case,
         metric=policy.metric,
-        duration=policy.duration,
+        duration=policy.duration + grace,  # the clock's target is the breach instant
         calendar=policy.calendar,
         warn_fraction=policy.warn_fraction,
         started_at=started_at,
@@ -92,7 +112,11 @@ def _start(*, case: Case, policy: SlaPolicy, started_at, actor) -> SlaClock:
         kind=EventKind.SLA,
         actor=actor,
         body=f"{policy.get_metric_display()} clock started ({policy.name}), "
-        f"due {utc_stamp(clock.due_at)}.",
+        + (
+            f"due {utc_stamp(clock.due_at - grace)}, breached after {utc_stamp(clock.due_at)}."
+            if grace
+            else f"due {utc_stamp(clock.due_at)}."
+        ),
         data={"clock": clock.pk, "policy": policy.pk, "metric": policy.metric, "action": "started"},
     )
     return clock

@@ -543,7 +543,8 @@ def _exhaust(plan_id: int, *, at: dt.datetime) -> bool:
             kind="ufl_exhausted",
             title=f"Follow up with the client on {case.reference}",
             body=f"The freelancer did not reply within {plan.exhaust_after_hours} hours; "
-            "call the client about their options.",
+            "the client follow-up is due now: call the client about their options "
+            f"within {UflSettings.load().follow_up_grace_hours} hours.",
             url=plan.get_absolute_url(),
             target=case,
         )
@@ -745,16 +746,19 @@ def ufl_outcome_record(
 
 
 def ufl_client_followed_up(*, case: Case, actor, at=None) -> bool:
-    """A connected call with the client after the 48 hours meets the follow-up (ESC-5)."""
+    """A connected call with the client, or a client-visible message, after the 48 hours
+    meets the follow-up (ESC-5); due at the mark, breached only after the grace."""
     plan = UflPlan.objects.filter(case=case, status=PlanStatus.EXHAUSTED).first()
     if plan is None or plan.client_followed_up_at is not None:
         return False
     at = at or timezone.now()
+    if plan.exhausted_at and at < plan.exhausted_at:
+        return False  # before the avenue was exhausted: not the follow-up
     UflPlan.objects.filter(pk=plan.pk, client_followed_up_at__isnull=True).update(
         client_followed_up_at=at
     )
     case_clocks_meet(
-        case=case, actor=actor, metrics=[Metric.CLIENT_FOLLOW_UP], reason="client called"
+        case=case, actor=actor, metrics=[Metric.CLIENT_FOLLOW_UP], reason="client followed up"
     )
     audit_record(actor=actor, action="ufl.client_followed_up", target=case, after={"at": str(at)})
     return True

@@ -326,6 +326,7 @@ def test_admin_edits_the_expectations_template_and_refuses_unknown_placeholders_
     form = {
         "attempt_offsets_hours": "[0, 24, 44]",
         "exhaust_after_hours": "48",
+        "follow_up_grace_hours": "4",  # ESC-5 grace after the mark
         "expectations_template": "Hi {{ client_first_name }}, {{ secret_field }}",
         "stringent_block": "Escrow.",
         "ndf_team": "",
