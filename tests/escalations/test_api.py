@@ -342,6 +342,10 @@ def test_patch_calls_and_contact_attempts_esc_1(agent_api, make_case, agent):
     assert_error(r, 400, "invalid", "answers")
     assert len(agent_api.get(ref_url(case, "calls")).json()) == 1
     r = agent_api.post(ref_url(case, "contact-attempts"), {"channel": "email"})
+    assert_error(r, 400, "research_incomplete", "research_incomplete_ok")  # UFL-4 gate
+    r = agent_api.post(
+        ref_url(case, "contact-attempts"), {"channel": "email", "research_incomplete_ok": True}
+    )
     assert r.status_code == 201
     clocks = agent_api.get(ref_url(case)).json()["clocks"]
     assert {c["metric"] for c in clocks} == {"first_response", "client_follow_up"}
