@@ -133,6 +133,7 @@ def main() -> int:
         "STATIC_ROOT": str(tmp / "static"),
         "MEDIA_ROOT": str(tmp / "media"),
         "TICKET_WEBHOOK_SECRET": secrets.token_hex(16),
+        "INBOUND_EMAIL_SECRET": secrets.token_hex(16),
         # Every request comes from one loopback address and the ignored_auth check sends
         # bad credentials on purpose: at the default 20/min the auth-failure lockout would
         # turn the rest of the run into 429s (still documented, but nothing else tested).
@@ -208,7 +209,16 @@ def main() -> int:
             if args.report_dir:
                 report_dir = Path(args.report_dir) / role
                 command += ["--report", "junit,ndjson", "--report-dir", str(report_dir)]
-            code = subprocess.run(command, cwd=ROOT, env={**os.environ, "NO_COLOR": "1"}).returncode
+            code = subprocess.run(
+                command,
+                cwd=ROOT,
+                env={
+                    **os.environ,
+                    "NO_COLOR": "1",
+                    "PYTHONPATH": str(ROOT),
+                    "SCHEMATHESIS_HOOKS": "tests.api_fuzz.hooks",
+                },
+            ).returncode
             print(f"--- {role}: exit {code} in {time.monotonic() - role_started:.0f} s")
             if code != 0:
                 failed.append(role)
