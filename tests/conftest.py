@@ -349,3 +349,16 @@ def pytest_terminal_summary(terminalreporter):
             "they fail instead when CI=true",
             yellow=True,
         )
+
+
+def pytest_collection_modifyitems(config, items):
+    """CI runs the fault tests and the browser tests once, in its PostgreSQL + Redis step:
+    ``.ci/run`` sets ``FAULT_TESTS=0`` and ``BROWSER_TESTS=0`` for its first (SQLite) step.
+    ``python3 dev.py test`` runs them whenever redis-server and Chromium are installed."""
+    for marker, variable in (("faults", "FAULT_TESTS"), ("e2e", "BROWSER_TESTS")):
+        if os.environ.get(variable, "1") != "0":
+            continue
+        skip = pytest.mark.skip(reason=f"{variable}=0: they run in CI's PostgreSQL step")
+        for item in items:
+            if marker in item.keywords:
+                item.add_marker(skip)
