@@ -185,7 +185,6 @@ def main() -> int:
             **os.environ,
             "NO_COLOR": "1",
             "PYTHONPATH": str(ROOT),
-            "SCHEMATHESIS_HOOKS": "tests.api_fuzz.hooks",
         }
         failed = []
         for role in roles:
@@ -202,6 +201,10 @@ def main() -> int:
                 # leniency, not a wrong answer: see schemathesis.toml
                 "--exclude-checks",
                 "negative_data_rejection",
+                # a raw RFC 822 body schemathesis cannot serialize; fuzzed by its own tests
+                # (tests/integrations/test_inbound_email_esc_10.py, 3,000 random messages)
+                "--exclude-path",
+                "/api/v1/webhooks/email/",
                 "--header",
                 f"Authorization: Token {tokens[role]}",
                 "--seed",
