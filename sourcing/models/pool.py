@@ -188,11 +188,14 @@ class Freelancer(models.Model):
 
 
 class FreelancerSkill(models.Model):
-    # Both columns are covered by the composite indexes below.
+    # Both columns are covered by the composite indexes below. The pool's child tables
+    # have set-based foreign keys (sourcing/integrity.py), not per-row ones.
     freelancer = models.ForeignKey(
-        Freelancer, on_delete=models.CASCADE, related_name="+", db_index=False
+        Freelancer, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
     )
-    skill = models.ForeignKey(Skill, on_delete=models.PROTECT, related_name="+", db_index=False)
+    skill = models.ForeignKey(
+        Skill, on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
+    )
 
     class Meta:
         constraints = [
@@ -206,9 +209,11 @@ class FreelancerSkill(models.Model):
 
 class FreelancerKeyword(models.Model):
     freelancer = models.ForeignKey(
-        Freelancer, on_delete=models.CASCADE, related_name="+", db_index=False
+        Freelancer, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
     )
-    keyword = models.ForeignKey(Keyword, on_delete=models.PROTECT, related_name="+", db_index=False)
+    keyword = models.ForeignKey(
+        Keyword, on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
+    )
 
     class Meta:
         constraints = [
@@ -221,13 +226,20 @@ class FreelancerKeyword(models.Model):
 
 
 class CompletedJob(models.Model):
-    freelancer = models.ForeignKey(Freelancer, on_delete=models.CASCADE, related_name="jobs")
+    freelancer = models.ForeignKey(
+        Freelancer, on_delete=models.CASCADE, related_name="jobs", db_constraint=False
+    )
     title = models.CharField(max_length=200, blank=True)
     category = models.ForeignKey(
-        Category, on_delete=models.PROTECT, related_name="+", db_index=False
+        Category, on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
     )  # covered by src_job_cat
     subcategory = models.ForeignKey(
-        Subcategory, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        Subcategory,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
     )
     end_date = models.DateField()
     hours = models.PositiveIntegerField(default=0)
@@ -250,11 +262,17 @@ class CompletedJobSkill(models.Model):
     """A skill used on a completed job, with the job's freelancer and end date repeated."""
 
     job = models.ForeignKey(
-        CompletedJob, on_delete=models.CASCADE, related_name="+", db_index=False
+        CompletedJob,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
-    skill = models.ForeignKey(Skill, on_delete=models.PROTECT, related_name="+", db_index=False)
+    skill = models.ForeignKey(
+        Skill, on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
+    )
     freelancer = models.ForeignKey(
-        Freelancer, on_delete=models.CASCADE, related_name="+", db_index=False
+        Freelancer, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
     )
     end_date = models.DateField()
 
@@ -277,7 +295,11 @@ class Invitation(models.Model):
         IMPORT = "import", "Import"
 
     freelancer = models.ForeignKey(
-        Freelancer, on_delete=models.CASCADE, related_name="invitations", db_index=False
+        Freelancer,
+        on_delete=models.CASCADE,
+        related_name="invitations",
+        db_index=False,
+        db_constraint=False,
     )
     job_reference = models.CharField(max_length=100)
     invited_at = models.DateTimeField()
