@@ -154,23 +154,22 @@ class CaseSummaryRow:
 
 
 def is_summaries(queryset) -> bool:
-    """Whether ``queryset`` derives from ``case_summaries`` (its rows can come by id)."""
+    """Whether ``queryset`` is a PostgreSQL ``case_summaries`` query (only there does it
+    carry the tag-name array), whose rows ``case_summary_rows`` can fetch by id."""
     return isinstance(queryset, QuerySet) and "summary_tag_names" in queryset.query.annotations
 
 
 def case_summary_rows(ids: list[int]) -> list:
-    """The ``case_summaries`` rows of ``ids``, in the order of ``ids`` (a list page).
+    """The ``case_summaries`` rows of ``ids``, in the order of ``ids`` (a list page), on
+    PostgreSQL (see ``is_summaries``).
 
-    On PostgreSQL one statement whose SQL is compiled once per process (only the id array
-    changes between requests): compiling the annotated query (next due time, breach flag,
-    assignee, tag names) cost about 3.5 ms a page, more than running it. Elsewhere the ORM.
+    One statement whose SQL is compiled once per process (only the id array changes
+    between requests): compiling the annotated query (next due time, breach flag,
+    assignee, tag names) cost about 3.5 ms a page, more than running it.
     bench/bench_peer.py
     """
     if not ids:
         return []
-    if connection.vendor != "postgresql":
-        found = {case.pk: case for case in case_summaries().filter(pk__in=ids)}
-        return [found[pk] for pk in ids if pk in found]
     key = ContentType.objects.get_for_model(Case).pk
     compiled = _SUMMARY_ROWS_SQL.get(key)
     if compiled is None:

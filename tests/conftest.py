@@ -352,13 +352,14 @@ def pytest_terminal_summary(terminalreporter):
 
 
 def pytest_collection_modifyitems(config, items):
-    """CI runs the fault tests and the browser tests once, in its PostgreSQL + Redis step:
-    ``.ci/run`` sets ``FAULT_TESTS=0`` and ``BROWSER_TESTS=0`` for its first (SQLite) step.
+    """CI runs the fault tests and the browser tests once each, on PostgreSQL + Redis:
+    ``.ci/run`` sets ``FAULT_TESTS=0 BROWSER_TESTS=0`` for its SQLite run and
+    ``FAULT_TESTS=0`` for the PostgreSQL suite, then runs the fault tests alone.
     ``python3 dev.py test`` runs them whenever redis-server and Chromium are installed."""
     for marker, variable in (("faults", "FAULT_TESTS"), ("e2e", "BROWSER_TESTS")):
         if os.environ.get(variable, "1") != "0":
             continue
-        skip = pytest.mark.skip(reason=f"{variable}=0: they run in CI's PostgreSQL step")
+        skip = pytest.mark.skip(reason=f"{variable}=0: CI runs them in another step")
         for item in items:
             if marker in item.keywords:
                 item.add_marker(skip)
