@@ -519,9 +519,9 @@ def _drain(port: int) -> None:
     search takes seconds a request: its backlog ran into the next round, ours), by one
     cheap request that queues behind the backlog."""
     try:
-        urllib.request.urlopen(f"http://127.0.0.1:{port}/bench-drain/", timeout=300)
+        urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/bench-drain/", timeout=300)
     except urllib.error.HTTPError:
-        pass  # a 404 is the answer we waited for
+        pass  # a 404 (JSON under /api/ for ours) is the answer we waited for
     except OSError:
         pass
 

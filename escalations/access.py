@@ -27,6 +27,18 @@ def cases_visible_to(user, queryset: QuerySet[Case] | None = None) -> QuerySet[C
     return qs.filter(Q(team__isnull=True) | Q(team_id__in=teams) | Q(assignee_id=user.pk))
 
 
+def scope_key(user) -> tuple:
+    """Everything ``cases_visible_to`` reads of ``user``: equal keys give equal scoping SQL,
+    so statements compiled once per key can be reused (the case detail's and the plain
+    list's, issue 16). A change of team, lead, role or of the cross-team switch is a new key."""
+    return (
+        getattr(user, "pk", None),
+        access.reads_every_team(user, service_scope=READ_SCOPE),
+        access.is_staff_member(user),
+        tuple(sorted(access.team_ids_of(user))),
+    )
+
+
 def cases_worked_by(user, queryset: QuerySet[Case] | None = None) -> QuerySet[Case]:
     """Cases this person may act on: visibility without the cross-team read switch."""
     qs = queryset if queryset is not None else Case.objects.all()

@@ -117,6 +117,14 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         case = selectors.case_detail_for(user=request.user, reference=reference)
         return Response(case_detail_data(case))
 
+    def list(self, request, *args, **kwargs):
+        """Plain requests (simple filters, page numbers) by one precompiled statement
+        (``pagination.plain_page``); every other request the generic way."""
+        rows = self.paginator.paginate_plain(request, self)
+        if rows is None:
+            return super().list(request, *args, **kwargs)
+        return self.get_paginated_response(self.get_serializer(rows, many=True).data)
+
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
         if self.action in ("list", "retrieve"):

@@ -29,7 +29,7 @@ from django.utils import timezone
 from core.errors import NotFound
 from core.models import SlaClock, Team, User
 
-from .access import READ_SCOPE, case_for, cases_decidable_by, cases_visible_to
+from .access import case_for, cases_decidable_by, cases_visible_to, scope_key
 from .models import (
     PRIORITY_RANK,
     Case,
@@ -286,15 +286,7 @@ _DETAIL_STATEMENTS: dict[tuple, tuple[str, tuple, int] | None] = {}
 
 
 def _detail_statement(user, base, key):
-    from core import access
-
-    scope = (
-        *key,
-        getattr(user, "pk", None),
-        access.reads_every_team(user, service_scope=READ_SCOPE),
-        access.is_staff_member(user),
-        tuple(sorted(access.team_ids_of(user))),
-    )
+    scope = (*key, *scope_key(user))
     if scope in _DETAIL_STATEMENTS:
         return _DETAIL_STATEMENTS[scope]
     qs = cases_visible_to(user, base.all()).filter(reference=_REFERENCE_SENTINEL)

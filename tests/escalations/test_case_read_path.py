@@ -13,6 +13,7 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from rest_framework.utils.urls import remove_query_param
 
 from core.sla import sla_sweep
 from escalations.models import Case, Kind, Segment
@@ -270,3 +271,155 @@ def test_list_rows_by_id_equal_the_orm_rows_api_1(lead_api, lead, varied_cases, 
     assert {row["reference"] for row in everything} == {c.reference for c in varied_cases}
     assert any(row["tags"] for row in everything) and any(row["is_breached"] for row in everything)
     assert any(row["assignee"] for row in everything)
+
+
+# The plain list (issue 16): simple filters and page numbers by one precompiled statement.
+ON_POSTGRES = connection.vendor == "postgresql"
+
+
+def _get(client, query: str):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(f"{LIST}?{query}")
+    plain = any("plain_count" in q["sql"] for q in ctx.captured_queries)
+    return response, plain
+
+
+@pytest.fixture
+def mixed_cases(make_case, agent, team):
+    """Cases over two kinds, three statuses, priorities and segments."""
+    from escalations.services import case_transition
+
+    cases = []
+    for i in range(23):
+        with time_machine.travel(
+            dt.datetime(2026, 4, 6, 9, 0, tzinfo=dt.UTC) + dt.timedelta(minutes=i // 2), tick=False
+        ):
+            case = make_case(
+                title=f"Plain {i}",
+                kind=[Kind.UNRESPONSIVE_FREELANCER, Kind.NEW_CLIENT_OUTREACH][i % 2],
+                priority=["low", "normal", "high", "urgent"][i % 4],
+                client_segment=[Segment.ENTERPRISE, Segment.SMALL_BUSINESS][i % 3 == 0],
+                team=team if i % 4 else None,
+                tags=["vip"] if i % 5 == 0 else [],
+            )
+        if i % 3 == 1:
+            case = case_claim(case=case, agent=agent)
+            if i % 2 == 0:
+                case = case_transition(
+                    case=case, to_status="in_progress", actor=agent, reason="working"
+                )
+        cases.append(case)
+    return cases
+
+
+PLAIN_QUERIES = [
+    "",
+    "status=claimed",
+    "status=in_progress&status=claimed",
+    "kind=unresponsive_freelancer",
+    "status=in_progress&kind=unresponsive_freelancer",
+    "priority=high&priority=urgent&segment=enterprise",
+    "ordering=reference",
+    "ordering=-updated_at&kind=new_client_outreach",
+    "ordering=created_at&status=new",
+]
+
+
+@pytest.mark.parametrize("query", PLAIN_QUERIES)
+def test_plain_list_equals_the_generic_path_api_1(agent_api, mixed_cases, query):
+    """Every page of a plain request (one precompiled statement on PostgreSQL) is what the
+    generic path (django-filter, the ORM's count and slice) answers for it: the same count,
+    rows, order, next cursor and links."""
+    for size, number in ((500, 1), (4, 1), (4, 2), (4, 3), (7, 2)):
+        params = f"{query}&page_size={size}&page={number}".lstrip("&")
+        plain, was_plain = _get(agent_api, params)
+        # An unknown parameter changes nothing but takes the generic path.
+        generic, generic_plain = _get(agent_api, f"{params}&generic=1")
+        assert was_plain == ON_POSTGRES and not generic_plain
+        if generic.status_code == 404:  # a page past the last: the generic path's 404
+            assert plain.status_code == 404 and plain.json() == generic.json()
+            continue
+        assert plain.status_code == generic.status_code == 200, plain.content
+        a, b = plain.json(), generic.json()
+        assert a["count"] == b["count"] and a["results"] == b["results"]
+        assert a["next_cursor"] == b["next_cursor"]
+        for link in ("next", "previous"):
+            assert a[link] == (b[link] and remove_query_param(b[link], "generic"))
+    everything = agent_api.get(f"{LIST}?{query}&page_size=500").json()
+    assert everything["count"] == len(everything["results"])
+
+
+def test_plain_list_counts_filters_and_orders_api_1(agent_api, mixed_cases, agent):
+    body = agent_api.get(f"{LIST}?status=in_progress&kind=unresponsive_freelancer").json()
+    expected = [
+        c
+        for c in mixed_cases
+        if c.kind == Kind.UNRESPONSIVE_FREELANCER
+        and Case.objects.get(pk=c.pk).status == "in_progress"
+    ]
+    assert body["count"] == len(expected) > 0
+    assert [r["reference"] for r in body["results"]] == [
+        c.reference for c in sorted(expected, key=lambda c: (c.created_at, c.pk), reverse=True)
+    ]
+    by_ref = agent_api.get(f"{LIST}?ordering=reference&page_size=5").json()["results"]
+    assert [r["reference"] for r in by_ref] == sorted(c.reference for c in mixed_cases)[:5]
+
+
+def test_plain_list_follows_a_change_of_scope_core_8(
+    make_case, agent, agent_api, team_b, agent_b, mixed_cases
+):
+    """The compiled statement is per caller scope: a move to another team or the
+    cross-team switch changes what the same plain request lists, at once."""
+    from core.models import AccessSettings
+
+    foreign = make_case(team=team_b, title="Team B only")
+    own = agent_api.get(f"{LIST}?page_size=500").json()
+    assert own["count"] == len(mixed_cases) and foreign.reference not in str(own)
+    row = AccessSettings.current()
+    row.cross_team_read = True
+    row.save()
+    widened = agent_api.get(f"{LIST}?page_size=500").json()
+    assert widened["count"] == len(mixed_cases) + 1 and foreign.reference in str(widened)
+    row.cross_team_read = False
+    row.save()
+    agent.team = team_b
+    agent.save(update_fields=["team"])
+    moved = agent_api.get(f"{LIST}?page_size=500").json()
+    refs = {r["reference"] for r in moved["results"]}
+    assert foreign.reference in refs
+    # still theirs: the intake (no team) and the cases assigned to them
+    assert refs == {foreign.reference} | {
+        c.reference for c in mixed_cases if c.team_id is None or c.assignee_id == agent.pk
+    }
+    assert agent_b.team_id == team_b.pk
+
+
+@pytest.mark.parametrize(
+    "query, status",
+    [
+        ("status=bogus", 400),
+        ("status=", 400),
+        ("kind=new_client_outreach&kind=nope", 400),
+        ("page=999", 404),
+        ("page=0", 404),
+        ("page=abc", 404),
+        ("page_size=0", 200),
+        ("page_size=100000", 200),
+        ("ordering=bogus", 200),
+        ("ordering=-status", 200),
+    ],
+)
+def test_non_plain_requests_answer_as_before_api_4(agent_api, mixed_cases, query, status):
+    """What is not plain (bad values, pages past the end, other orderings) takes the
+    generic path: a 400 naming the parameter, the paginator's 404, DRF's page sizes."""
+    response, plain = _get(agent_api, query)
+    assert response.status_code == status, response.content
+    generic = agent_api.get(f"{LIST}?{query}&generic=1")
+    assert (
+        generic.status_code == status
+        and generic.json() == response.json()
+        or (status == 200 and generic.json()["results"] == response.json()["results"])
+    )
+    if status == 400:
+        assert query.split("=")[0] in response.json()["error"]["fields"]
+    assert Case.objects.count() == len(mixed_cases)
