@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import NamedTuple
 
 from django.contrib.contenttypes.models import ContentType
 from django.core import signing
@@ -114,10 +115,24 @@ PLAIN_FILTERS = {
     "priority": frozenset(Priority.values),
     "segment": frozenset(Segment.values),
 }
-_PLAIN_PARAMS = frozenset({*PLAIN_FILTERS, "page", "page_size", "ordering"})
+_PLAIN_PARAMS = frozenset({*PLAIN_FILTERS, "page", "page_size", "ordering", CURSOR_PARAM})
 _MAX_PAGE_NUMBER = 10**9
-# (vendor, Case content type, caller scope, filters, ordering) -> (SQL, params) or None.
-_PLAIN_STATEMENTS: dict[tuple, tuple[str, tuple] | None] = {}
+# Stand-ins compiled into a cursor page's keyset condition, replaced by the cursor's values.
+_SENTINEL_PK = -918_273_645
+_SENTINEL_VALUES = {
+    "created_at": dt.datetime(1901, 2, 3, 4, 5, 6, 789_012, tzinfo=dt.UTC),
+    "updated_at": dt.datetime(1901, 2, 3, 4, 5, 6, 789_012, tzinfo=dt.UTC),
+    "reference": "ESC-PLAIN-CURSOR-SENTINEL",
+}
+# (vendor, Case content type, caller scope, filters, ordering, mode) -> _Statement or None.
+_PLAIN_STATEMENTS: dict[tuple, _Statement | None] = {}
+
+
+class _Statement(NamedTuple):
+    sql: str
+    params: tuple
+    value_at: tuple[int, ...] = ()  # where a cursor's value goes (keyset pages)
+    pk_at: tuple[int, ...] = ()  # where its id goes
 
 
 def plain_list_key(query_params) -> tuple | None:
@@ -149,17 +164,117 @@ def _positive(text: str | None, default: int, top: int) -> int | None:
     return number if 1 <= number <= top else None
 
 
+def _plain_statement(view, request, key: tuple, compile_statement) -> _Statement | None:
+    """The statement of ``key`` for this caller, compiled on first use from the generic
+    path's own queryset (``view.filter_queryset(view.get_queryset())``)."""
+    full_key = (
+        connection.vendor,
+        ContentType.objects.get_for_model(Case).pk,
+        *scope_key(request.user),
+        *key,
+    )
+    if full_key not in _PLAIN_STATEMENTS:
+        if len(_PLAIN_STATEMENTS) > 2000:  # one per caller scope, filters and mode; bounded
+            _PLAIN_STATEMENTS.clear()
+        queryset = view.filter_queryset(view.get_queryset())
+        plain = is_summaries(queryset) and not queryset.query.distinct
+        try:
+            _PLAIN_STATEMENTS[full_key] = compile_statement(queryset) if plain else None
+        except EmptyResultSet:  # the caller sees no case at all
+            _PLAIN_STATEMENTS[full_key] = None
+    return _PLAIN_STATEMENTS[full_key]
+
+
+def _count_and_page_ids(queryset) -> _Statement:
+    """The count and a page's ids in one statement (LIMIT and OFFSET its last two
+    parameters)."""
+    ids_sql, ids_params = queryset.values_list("pk", flat=True).query.sql_with_params()
+    count_sql, count_params = (
+        queryset.order_by().values_list("pk", flat=True).query.sql_with_params()
+    )
+    sql = (
+        f"SELECT (SELECT COUNT(*) FROM ({count_sql}) plain_count), "
+        f"ARRAY({ids_sql} LIMIT %s OFFSET %s)"
+    )
+    return _Statement(sql, (*count_params, *ids_params))
+
+
+def _keyset_ids(ordering: str | None):
+    """A cursor page's ids (LIMIT its last parameter): after the cursor's (value, id) when
+    ``ordering`` is given, from the start otherwise."""
+
+    def compile_statement(queryset) -> _Statement | None:
+        if ordering is not None:
+            sentinel = _SENTINEL_VALUES[ordering.lstrip("-")]
+            queryset = after_cursor(queryset, ordering, sentinel, _SENTINEL_PK)
+        sql, params = queryset.values_list("pk", flat=True).query.sql_with_params()
+        if ordering is None:
+            return _Statement(f"SELECT ARRAY({sql} LIMIT %s)", tuple(params))
+        value_at = tuple(
+            i for i, p in enumerate(params) if type(p) is type(sentinel) and p == sentinel
+        )
+        pk_at = tuple(i for i, p in enumerate(params) if type(p) is int and p == _SENTINEL_PK)
+        if not value_at or len(pk_at) != 1:
+            return None  # an unexpected shape: the generic path
+        return _Statement(f"SELECT ARRAY({sql} LIMIT %s)", tuple(params), value_at, pk_at)
+
+    return compile_statement
+
+
 def plain_page(view, request, per_page: int, max_per_page: int):
-    """The requested page of a plain list request, or None (not plain: the generic path).
+    """The page a plain request by page number asks for, or None (not plain: the generic
+    path answers, and answers a page past the last with its 404).
 
     One statement gives the count and the page's ids (``COUNT(*)`` over the filtered,
     scoped cases and ``ARRAY(ids ... LIMIT OFFSET)``), then the rows come by id
-    (``case_summary_rows``). The statement is compiled from ``view.filter_queryset(
-    view.get_queryset())``, the generic path's own queryset, once per caller scope
-    (``access.scope_key``) and filter values: django-filter's form and the two compiled
-    queries cost about 3 ms of a 10 ms page (bench/bench_peer.py). A page past the last
-    is left to the generic path, which answers its 404.
+    (``case_summary_rows``). The statement is compiled from the generic path's own
+    queryset once per caller scope (``access.scope_key``) and filter values: django-filter's
+    form and the two compiled queries cost about 3 ms of a 10 ms page (bench/bench_peer.py).
     """
+    plan = _plain_request(request, per_page, max_per_page)
+    if plan is None or CURSOR_PARAM in request.query_params:
+        return None
+    key, number, size = plan
+    statement = _plain_statement(view, request, (*key, "page"), _count_and_page_ids)
+    if statement is None:
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(statement.sql, [*statement.params, size, (number - 1) * size])
+        count, ids = cursor.fetchone()
+    paginator = DeferredJoinPaginator([], size)
+    paginator.__dict__["count"] = count  # Paginator.count is a cached property
+    if number > paginator.num_pages:
+        return None
+    return paginator._get_page(case_summary_rows(list(ids or [])), number, paginator)
+
+
+def plain_cursor_rows(view, request, ordering: str, size: int):
+    """Up to ``size + 1`` rows of a plain request by cursor after its cursor, or None
+    (not plain). Same compiled statement per caller scope, filters and ordering; only the
+    cursor's value and id change. A bad cursor is the generic path's 400."""
+    key = plain_list_key(request.query_params) if connection.vendor == "postgresql" else None
+    if key is None:
+        return None
+    text = request.query_params.get(CURSOR_PARAM, "").strip()
+    after = decode_cursor(text, ordering) if text else None
+    statement = _plain_statement(
+        view, request, (*key, "cursor", bool(after)), _keyset_ids(ordering if after else None)
+    )
+    if statement is None:
+        return None
+    params = list(statement.params)
+    for at in statement.value_at:
+        params[at] = after[0]
+    for at in statement.pk_at:
+        params[at] = after[1]
+    with connection.cursor() as cursor:
+        cursor.execute(statement.sql, [*params, size + 1])
+        (ids,) = cursor.fetchone()
+    return case_summary_rows(list(ids or []))
+
+
+def _plain_request(request, per_page: int, max_per_page: int):
+    """(key, page number, page size) of a plain JSON request on PostgreSQL, else None."""
     if connection.vendor != "postgresql":
         return None
     if getattr(getattr(request, "accepted_renderer", None), "format", None) != "json":
@@ -169,47 +284,7 @@ def plain_page(view, request, per_page: int, max_per_page: int):
     size = _positive(request.query_params.get("page_size"), per_page, max_per_page)
     if key is None or number is None or size is None:
         return None
-    full_key = (
-        connection.vendor,
-        ContentType.objects.get_for_model(Case).pk,
-        *scope_key(request.user),
-        *key,
-    )
-    if full_key not in _PLAIN_STATEMENTS:
-        if len(_PLAIN_STATEMENTS) > 2000:  # one per caller scope and filters; bounded
-            _PLAIN_STATEMENTS.clear()
-        _PLAIN_STATEMENTS[full_key] = _plain_statement(view.filter_queryset(view.get_queryset()))
-    statement = _PLAIN_STATEMENTS[full_key]
-    if statement is None:
-        return None
-    sql, params = statement
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, size, (number - 1) * size])
-        count, ids = cursor.fetchone()
-    paginator = DeferredJoinPaginator([], size)
-    paginator.__dict__["count"] = count  # Paginator.count is a cached property
-    if number > paginator.num_pages:
-        return None
-    return paginator._get_page(case_summary_rows(list(ids or [])), number, paginator)
-
-
-def _plain_statement(queryset) -> tuple[str, tuple] | None:
-    """The count and the ids of a page of ``queryset`` in one statement (LIMIT and OFFSET
-    its last two parameters); None when it cannot be (no rows at all, DISTINCT)."""
-    if not is_summaries(queryset) or queryset.query.distinct or queryset.query.is_sliced:
-        return None
-    try:
-        ids_sql, ids_params = queryset.values_list("pk", flat=True).query.sql_with_params()
-        count_sql, count_params = (
-            queryset.order_by().values_list("pk", flat=True).query.sql_with_params()
-        )
-    except EmptyResultSet:  # the caller sees no case at all
-        return None
-    sql = (
-        f"SELECT (SELECT COUNT(*) FROM ({count_sql}) plain_count), "
-        f"ARRAY({ids_sql} LIMIT %s OFFSET %s)"
-    )
-    return sql, (*count_params, *ids_params)
+    return key, number, size
 
 
 class CasePagination(StandardPagination):
@@ -229,13 +304,17 @@ class CasePagination(StandardPagination):
         text = request.query_params.get(CURSOR_PARAM, "").strip()
         if text:
             queryset = after_cursor(queryset, ordering, *decode_cursor(text, ordering))
-        rows = list(rows_for_slice(queryset, 0, size + 1))
+        return self._cursor_page(list(rows_for_slice(queryset, 0, size + 1)), ordering, size)
+
+    def _cursor_page(self, rows, ordering: str, size: int):
         self.next_cursor = encode_cursor(ordering, rows[size - 1]) if len(rows) > size else None
         return rows[:size]
 
     def paginate_plain(self, request, view):
         """A plain request's page (``plain_page``) with the state ``paginate_queryset``
         leaves; None when the request is not plain."""
+        if CURSOR_PARAM in request.query_params:
+            return self._paginate_plain_cursor(request, view)
         page = plain_page(view, request, self.page_size, self.max_page_size)
         if page is None:
             return None
@@ -243,6 +322,15 @@ class CasePagination(StandardPagination):
         if page.paginator.num_pages > 1 and self.template is not None:
             self.display_page_controls = True
         return self._with_next_cursor(list(page), request, view)
+
+    def _paginate_plain_cursor(self, request, view):
+        if _plain_request(request, self.page_size, self.max_page_size) is None:
+            return None
+        self.request, self.cursor_mode = request, True
+        ordering = self._ordering(request, view, strict=True)
+        size = self.get_page_size(request)
+        rows = plain_cursor_rows(view, request, ordering, size)
+        return None if rows is None else self._cursor_page(rows, ordering, size)
 
     def _with_next_cursor(self, rows, request, view):
         self.next_cursor = None
