@@ -9,8 +9,12 @@ mixin share one counter per IP.
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication, get_authorization_header
+from rest_framework.authtoken.models import Token
 
 from core.api.throttling import failures_throttled
 from core.tokens import ServiceTokenAuthentication
@@ -34,6 +38,41 @@ class AuthFailureThrottleMixin:
 
 class ThrottledTokenAuthentication(AuthFailureThrottleMixin, TokenAuthentication):
     """DRF's ``Authorization: Token <key>`` with failures throttled per IP."""
+
+    def authenticate_credentials(self, key):
+        """DRF's checks and answers (unknown key, inactive user), with the user and the
+        token read by one plain statement: the ORM's ``select_related('user').get(key=)``
+        cost 0.9 ms of every token request, the statement 0.3 ms (issue 16)."""
+        row = _token_row(key) if isinstance(key, str) else None
+        if row is None:
+            raise exceptions.AuthenticationFailed(_("Invalid token."))
+        *values, created = row
+        user = get_user_model().from_db(connection.alias, _user_columns(), values)
+        if not user.is_active:
+            raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
+        token = Token(key=key, user_id=user.pk, created=created)
+        token.user = user
+        token._state.adding, token._state.db = False, connection.alias
+        return user, token
+
+
+def _user_columns() -> list[str]:
+    return [field.attname for field in get_user_model()._meta.concrete_fields]
+
+
+def _token_row(key: str):
+    """(the user's concrete columns..., the token's created) of the token ``key``, or None."""
+    quote = connection.ops.quote_name
+    user_meta = get_user_model()._meta
+    columns = ", ".join(f"u.{quote(field.column)}" for field in user_meta.concrete_fields)
+    sql = (
+        f"SELECT {columns}, t.{quote('created')} FROM {quote(Token._meta.db_table)} t "
+        f"INNER JOIN {quote(user_meta.db_table)} u ON u.{quote(user_meta.pk.column)} = "
+        f"t.{quote(Token._meta.get_field('user').column)} WHERE t.{quote('key')} = %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [key])
+        return cursor.fetchone()
 
 
 class ThrottledServiceTokenAuthentication(AuthFailureThrottleMixin, ServiceTokenAuthentication):

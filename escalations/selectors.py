@@ -176,6 +176,7 @@ def case_summary_rows(ids: list[int]) -> list:
         compiled = _SUMMARY_ROWS_SQL[key] = _compile_summary_rows()
     sql, params = compiled
     with connection.cursor() as cursor:
+        compiled_timestamps(cursor)
         cursor.execute(sql, [*params, list(ids)])
         names = [column.name for column in cursor.description]
         rows = [CaseSummaryRow(dict(zip(names, row, strict=True))) for row in cursor]
@@ -196,6 +197,24 @@ def _compile_summary_rows() -> tuple[str, list]:
 
 
 _SUMMARY_ROWS_SQL: dict[int, tuple[str, list]] = {}
+
+
+def compiled_timestamps(cursor) -> None:
+    """Load this PostgreSQL cursor's timestamps with psycopg's C loader, not Django's Python
+    subclass of the pure-Python one (it sets the connection's zone on each value): a list
+    page loads 150 of them, about 1 ms of Python (bench/bench_peer.py). Only when the
+    session's zone is UTC, as Django sets it with ``USE_TZ``: the C loader then gives the
+    same aware UTC datetimes (``datetime.timezone.utc``)."""
+    if connection.timezone_name != "UTC":
+        return
+    import psycopg
+
+    if psycopg.pq.__impl__ == "python":
+        return
+    oid = psycopg.postgres.types["timestamptz"].oid
+    cursor.cursor.adapters.register_loader(
+        oid, psycopg.adapters.get_loader(oid, psycopg.pq.Format.TEXT)
+    )
 
 
 def _case_summaries_base() -> QuerySet[Case]:

@@ -39,6 +39,25 @@ def test_wrong_token_is_json_401_api_4(api_client, agent):
     assert response.json()["error"]["code"] == "authentication_failed"
 
 
+def test_token_of_an_inactive_user_is_401_and_a_deleted_one_invalid_api_4(agent_api, agent):
+    """The token check (one plain statement, issue 16) keeps DRF's answers."""
+    assert agent_api.get("/api/v1/me/").status_code == 200
+    agent.is_active = False
+    agent.save(update_fields=["is_active"])
+    response = agent_api.get("/api/v1/me/")
+    assert response.status_code == 401
+    assert response.json()["error"]["message"] == "User inactive or deleted."
+    agent.is_active = True
+    agent.save(update_fields=["is_active"])
+    assert agent_api.get("/api/v1/me/").json()["username"] == "agent"
+    from rest_framework.authtoken.models import Token
+
+    Token.objects.filter(user=agent).delete()
+    response = agent_api.get("/api/v1/me/")
+    assert response.status_code == 401
+    assert response.json()["error"]["message"] == "Invalid token."
+
+
 def test_unknown_api_route_is_json_404_api_4(agent_api):
     response = agent_api.get("/api/v1/no-such-thing/")
     assert response.status_code == 404
