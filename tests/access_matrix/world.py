@@ -182,7 +182,10 @@ def _workforce_world(team, agent) -> dict:
     from workforce.services.csat import token_for
 
     case = case_create(
-        actor=agent, team=team, title="Resolved case of team A", client_name="Rita",
+        actor=agent,
+        team=team,
+        title="Resolved case of team A",
+        client_name="Rita",
         client_email="rita@example.com",
     )
     case = case_claim(case=case, agent=agent)
