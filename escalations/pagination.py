@@ -33,7 +33,7 @@ from core.errors import InvalidInput
 
 from .access import scope_key
 from .models import Case, Kind, Priority, Segment, Status
-from .selectors import case_summary_rows, is_summaries
+from .selectors import case_summary_page, case_summary_rows, is_summaries
 
 CURSOR_PARAM = "cursor"
 # Orderings a cursor can follow: NOT NULL columns (the tie-break is always -id).
@@ -225,11 +225,11 @@ def plain_page(view, request, per_page: int, max_per_page: int):
     """The page a plain request by page number asks for, or None (not plain: the generic
     path answers, and answers a page past the last with its 404).
 
-    One statement gives the count and the page's ids (``COUNT(*)`` over the filtered,
-    scoped cases and ``ARRAY(ids ... LIMIT OFFSET)``), then the rows come by id
-    (``case_summary_rows``). The statement is compiled from the generic path's own
-    queryset once per caller scope (``access.scope_key``) and filter values: django-filter's
-    form and the two compiled queries cost about 3 ms of a 10 ms page (bench/bench_peer.py).
+    One statement gives the count (``COUNT(*)`` over the filtered, scoped cases), the
+    page's ids (``ARRAY(ids ... LIMIT OFFSET)``) and their rows (``case_summary_page``).
+    It is compiled from the generic path's own queryset once per caller scope
+    (``access.scope_key``) and filter values: django-filter's form, the two compiled
+    queries and two more round trips cost about 4 ms of a 10 ms page (bench/bench_peer.py).
     """
     plan = _plain_request(request, per_page, max_per_page)
     if plan is None or CURSOR_PARAM in request.query_params:
@@ -238,14 +238,12 @@ def plain_page(view, request, per_page: int, max_per_page: int):
     statement = _plain_statement(view, request, (*key, "page"), _count_and_page_ids)
     if statement is None:
         return None
-    with connection.cursor() as cursor:
-        cursor.execute(statement.sql, [*statement.params, size, (number - 1) * size])
-        count, ids = cursor.fetchone()
+    count, rows = case_summary_page(statement.sql, [*statement.params, size, (number - 1) * size])
     paginator = DeferredJoinPaginator([], size)
     paginator.__dict__["count"] = count  # Paginator.count is a cached property
     if number > paginator.num_pages:
         return None
-    return paginator._get_page(case_summary_rows(list(ids or [])), number, paginator)
+    return paginator._get_page(rows, number, paginator)
 
 
 def plain_cursor_rows(view, request, ordering: str, size: int):

@@ -170,11 +170,7 @@ def case_summary_rows(ids: list[int]) -> list:
     """
     if not ids:
         return []
-    key = ContentType.objects.get_for_model(Case).pk
-    compiled = _SUMMARY_ROWS_SQL.get(key)
-    if compiled is None:
-        compiled = _SUMMARY_ROWS_SQL[key] = _compile_summary_rows()
-    sql, params = compiled
+    sql, params = _summary_rows_sql()
     with connection.cursor() as cursor:
         compiled_timestamps(cursor)
         cursor.execute(sql, [*params, list(ids)])
@@ -182,6 +178,40 @@ def case_summary_rows(ids: list[int]) -> list:
         rows = [CaseSummaryRow(dict(zip(names, row, strict=True))) for row in cursor]
     found = {row.id: row for row in rows}
     return [found[pk] for pk in ids if pk in found]
+
+
+def case_summary_page(page_sql: str, page_params: list) -> tuple[int, list]:
+    """(count, rows) of a list page whose count and ids one statement gives
+    (``page_sql``: one row, ``SELECT <count>, ARRAY(<ids>)``), with the page's
+    ``case_summaries`` rows in the order of its ids, all in one round trip (PostgreSQL)."""
+    rows_sql, rows_params = _summary_rows_sql()
+    if not rows_sql.endswith("ANY(%s)"):
+        raise RuntimeError("case_summary_page: unexpected SQL shape")
+    sql = (
+        f"WITH plain_page (total, ids) AS MATERIALIZED ({page_sql}) "
+        "SELECT plain_page.total, summary.* FROM plain_page LEFT JOIN LATERAL ("
+        f"{rows_sql[: -len('%s)')]}plain_page.ids)) summary ON true "
+        "ORDER BY array_position(plain_page.ids, summary.id)"
+    )
+    with connection.cursor() as cursor:
+        compiled_timestamps(cursor)
+        cursor.execute(sql, [*page_params, *rows_params])
+        names = [column.name for column in cursor.description][1:]
+        fetched = cursor.fetchall()
+    rows = [  # the LEFT JOIN gives one row of NULLs when no case is on the page
+        CaseSummaryRow(dict(zip(names, values[1:], strict=True)))
+        for values in fetched
+        if values[1] is not None
+    ]
+    return (fetched[0][0] if fetched else 0), rows
+
+
+def _summary_rows_sql() -> tuple[str, list]:
+    key = ContentType.objects.get_for_model(Case).pk
+    compiled = _SUMMARY_ROWS_SQL.get(key)
+    if compiled is None:
+        compiled = _SUMMARY_ROWS_SQL[key] = _compile_summary_rows()
+    return compiled
 
 
 def _compile_summary_rows() -> tuple[str, list]:

@@ -325,6 +325,7 @@ PLAIN_QUERIES = [
     "ordering=reference",
     "ordering=-updated_at&kind=new_client_outreach",
     "ordering=created_at&status=new",
+    "status=closed",  # nothing: count 0, an empty first page
 ]
 
 
