@@ -200,8 +200,8 @@ def _count_and_page_ids(queryset) -> _Statement:
 
 
 def _keyset_ids(ordering: str | None):
-    """A cursor page's ids (LIMIT its last parameter): after the cursor's (value, id) when
-    ``ordering`` is given, from the start otherwise."""
+    """A cursor page's ids (LIMIT its last parameter; no count, NULL in its place): after
+    the cursor's (value, id) when ``ordering`` is given, from the start otherwise."""
 
     def compile_statement(queryset) -> _Statement | None:
         if ordering is not None:
@@ -209,14 +209,16 @@ def _keyset_ids(ordering: str | None):
             queryset = after_cursor(queryset, ordering, sentinel, _SENTINEL_PK)
         sql, params = queryset.values_list("pk", flat=True).query.sql_with_params()
         if ordering is None:
-            return _Statement(f"SELECT ARRAY({sql} LIMIT %s)", tuple(params))
+            return _Statement(f"SELECT NULL::bigint, ARRAY({sql} LIMIT %s)", tuple(params))
         value_at = tuple(
             i for i, p in enumerate(params) if type(p) is type(sentinel) and p == sentinel
         )
         pk_at = tuple(i for i, p in enumerate(params) if type(p) is int and p == _SENTINEL_PK)
         if not value_at or len(pk_at) != 1:
             return None  # an unexpected shape: the generic path
-        return _Statement(f"SELECT ARRAY({sql} LIMIT %s)", tuple(params), value_at, pk_at)
+        return _Statement(
+            f"SELECT NULL::bigint, ARRAY({sql} LIMIT %s)", tuple(params), value_at, pk_at
+        )
 
     return compile_statement
 
@@ -265,10 +267,7 @@ def plain_cursor_rows(view, request, ordering: str, size: int):
         params[at] = after[0]
     for at in statement.pk_at:
         params[at] = after[1]
-    with connection.cursor() as cursor:
-        cursor.execute(statement.sql, [*params, size + 1])
-        (ids,) = cursor.fetchone()
-    return case_summary_rows(list(ids or []))
+    return case_summary_page(statement.sql, [*params, size + 1])[1]
 
 
 def _plain_request(request, per_page: int, max_per_page: int):

@@ -281,10 +281,17 @@ def _get(client, query: str):
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(f"{LIST}?{query}")
     plain = any(
-        "plain_count" in q["sql"] or q["sql"].startswith("SELECT ARRAY(")
+        "plain_count" in q["sql"] or "SELECT NULL::bigint, ARRAY(" in q["sql"]
         for q in ctx.captured_queries
     )
     return response, plain
+
+
+def _cursor_of(text):
+    """What a next_cursor says (ordering, value, id); the signature carries a timestamp."""
+    from django.core import signing
+
+    return text and signing.loads(text, salt="escalations.case-list-cursor")
 
 
 @pytest.fixture
@@ -346,7 +353,7 @@ def test_plain_list_equals_the_generic_path_api_1(agent_api, mixed_cases, query)
         assert plain.status_code == generic.status_code == 200, plain.content
         a, b = plain.json(), generic.json()
         assert a["count"] == b["count"] and a["results"] == b["results"]
-        assert a["next_cursor"] == b["next_cursor"]
+        assert _cursor_of(a["next_cursor"]) == _cursor_of(b["next_cursor"])
         for link in ("next", "previous"):
             assert a[link] == (b[link] and remove_query_param(b[link], "generic"))
     everything = agent_api.get(f"{LIST}?{query}&page_size=500").json()
