@@ -73,7 +73,8 @@ def team_ids_led_by(user) -> frozenset[int]:
         return frozenset()
     cached = getattr(user, "_desk_led_team_ids", None)
     if cached is None:
-        ids = set(_one_column(_LED_TEAMS_SQL, [user.pk]))
+        leading = getattr(user, "_desk_teams_leading", None)  # see remember_scope
+        ids = set(leading if leading is not None else _one_column(_LED_TEAMS_SQL, [user.pk]))
         if user.team_id is not None:
             ids.add(user.team_id)
         cached = user._desk_led_team_ids = frozenset(ids)
@@ -106,22 +107,42 @@ _LED_TEAMS_SQL = "SELECT {id} FROM {team} WHERE {lead_id} = %s"
 _CROSS_TEAM_READ_SQL = "SELECT {cross_team_read} FROM {settings} WHERE {id} = 1"
 
 
+def scope_columns_sql(user_id_sql: str) -> str | None:
+    """Two columns a statement that reads a user can carry on PostgreSQL (the token check
+    does): the cross-team switch and the ids of the teams the user leads, for
+    ``remember_scope``. Two round trips fewer on every API request; None elsewhere."""
+    if connection.vendor != "postgresql":
+        return None
+    lead_ids = _LED_TEAMS_SQL.replace("%s", user_id_sql)
+    return f"({_CROSS_TEAM_READ_SQL}), ARRAY({lead_ids})".format(**_sql_names())
+
+
+def remember_scope(user, cross_team_read, teams_leading) -> None:
+    """What ``scope_columns_sql`` read, kept on the user object for this request (as the
+    checks keep what they read themselves)."""
+    user._desk_cross_team_read = bool(cross_team_read)
+    user._desk_teams_leading = frozenset(teams_leading or ())
+
+
 def _cross_team_read() -> bool:
     """``AccessSettings.current().cross_team_read``: off while the row does not exist."""
     return any(_one_column(_CROSS_TEAM_READ_SQL, []))
 
 
-def _one_column(template: str, params: list) -> list:
+def _sql_names() -> dict[str, str]:
     quote = connection.ops.quote_name
-    sql = template.format(
-        id=quote("id"),
-        team=quote(Team._meta.db_table),
-        lead_id=quote(Team._meta.get_field("lead").column),
-        cross_team_read=quote("cross_team_read"),
-        settings=quote(AccessSettings._meta.db_table),
-    )
+    return {
+        "id": quote("id"),
+        "team": quote(Team._meta.db_table),
+        "lead_id": quote(Team._meta.get_field("lead").column),
+        "cross_team_read": quote("cross_team_read"),
+        "settings": quote(AccessSettings._meta.db_table),
+    }
+
+
+def _one_column(template: str, params: list) -> list:
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(template.format(**_sql_names()), params)
         return [row[0] for row in cursor.fetchall()]
 
 
