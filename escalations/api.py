@@ -81,7 +81,8 @@ def _err(*codes):
         "representation (reference, title, kind, status, priority, segment, client, "
         "assignee username, team id, tags, times, next due time, breached); "
         "`GET /cases/{reference}/` gives the full case with its clocks. "
-        "A page costs at most 6 SQL queries whatever its size. "
+        "A page costs at most 6 SQL queries whatever its size (on PostgreSQL 2 when only "
+        "status, kind, priority, segment, page, page_size, ordering or cursor are given). "
         "Pages by number (`page`, the default) or, for clients that walk the whole list, "
         "by keyset cursor (`cursor`: empty first, then `next_cursor`; same cost at any "
         "depth). Conditional GET: send the `ETag` back as `If-None-Match` for a 304.",
