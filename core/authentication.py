@@ -49,8 +49,9 @@ class ThrottledTokenAuthentication(AuthFailureThrottleMixin, TokenAuthentication
         if row is None:
             raise exceptions.AuthenticationFailed(_("Invalid token."))
         columns = _user_columns()
-        values, created = row[: len(columns)], row[len(columns)]
-        user = get_user_model().from_db(connection.alias, columns, values)
+        values = _from_db(row[: len(columns) + 1])
+        user = get_user_model().from_db(connection.alias, columns, values[:-1])
+        created = values[-1]
         if not user.is_active:
             raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
         if scope is not None:
@@ -63,6 +64,23 @@ class ThrottledTokenAuthentication(AuthFailureThrottleMixin, TokenAuthentication
 
 def _user_columns() -> list[str]:
     return [field.attname for field in get_user_model()._meta.concrete_fields]
+
+
+def _from_db(values) -> list:
+    """The user's columns and the token's ``created`` as the ORM gives them: the backend's
+    and the fields' converters applied (JSON text to lists, SQLite's text to datetimes,
+    0/1 to booleans), as the compiler does for a queryset."""
+    fields = [*get_user_model()._meta.concrete_fields, Token._meta.get_field("created")]
+    converted = []
+    for field, value in zip(fields, values, strict=True):
+        column = field.get_col(field.model._meta.db_table)
+        for convert in [
+            *connection.ops.get_db_converters(column),
+            *column.get_db_converters(connection),
+        ]:
+            value = convert(value, column, connection)
+        converted.append(value)
+    return converted
 
 
 def _token_row(key: str, scope: str | None):

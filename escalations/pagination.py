@@ -126,6 +126,7 @@ _SENTINEL_VALUES = {
 }
 # (vendor, Case content type, caller scope, filters, ordering, mode) -> _Statement or None.
 _PLAIN_STATEMENTS: dict[tuple, _Statement | None] = {}
+_UNCOMPILED = object()
 
 
 class _Statement(NamedTuple):
@@ -173,16 +174,18 @@ def _plain_statement(view, request, key: tuple, compile_statement) -> _Statement
         *scope_key(request.user),
         *key,
     )
-    if full_key not in _PLAIN_STATEMENTS:
-        if len(_PLAIN_STATEMENTS) > 2000:  # one per caller scope, filters and mode; bounded
-            _PLAIN_STATEMENTS.clear()
+    statement = _PLAIN_STATEMENTS.get(full_key, _UNCOMPILED)
+    if statement is _UNCOMPILED:
         queryset = view.filter_queryset(view.get_queryset())
         plain = is_summaries(queryset) and not queryset.query.distinct
         try:
-            _PLAIN_STATEMENTS[full_key] = compile_statement(queryset) if plain else None
+            statement = compile_statement(queryset) if plain else None
         except EmptyResultSet:  # the caller sees no case at all
-            _PLAIN_STATEMENTS[full_key] = None
-    return _PLAIN_STATEMENTS[full_key]
+            statement = None
+        if len(_PLAIN_STATEMENTS) > 2000:  # one per caller scope, filters and mode; bounded
+            _PLAIN_STATEMENTS.clear()
+        _PLAIN_STATEMENTS[full_key] = statement
+    return statement
 
 
 def _count_and_page_ids(queryset) -> _Statement:

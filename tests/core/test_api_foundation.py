@@ -58,6 +58,28 @@ def test_token_of_an_inactive_user_is_401_and_a_deleted_one_invalid_api_4(agent_
     assert response.json()["error"]["message"] == "Invalid token."
 
 
+def test_token_user_has_the_orm_types_api_1(agent):
+    """The user the token check builds from its plain statement is what the ORM loads."""
+    import datetime as dt
+
+    from core.authentication import ThrottledTokenAuthentication
+    from core.models import User
+    from core.services import user_api_token
+
+    agent.languages, agent.channels = ["en", "fr"], ["email"]
+    agent.start_date = dt.date(2026, 1, 5)
+    agent.save()
+    user, token = ThrottledTokenAuthentication().authenticate_credentials(
+        user_api_token(user=agent)
+    )
+    loaded = User.objects.get(pk=agent.pk)
+    for field in User._meta.concrete_fields:
+        assert getattr(user, field.attname) == getattr(loaded, field.attname), field.name
+    assert user.languages == ["en", "fr"] and user.is_active is True
+    assert isinstance(user.date_joined, dt.datetime) and isinstance(token.created, dt.datetime)
+    assert token.user is user and token.key and not token._state.adding
+
+
 def test_unknown_api_route_is_json_404_api_4(agent_api):
     response = agent_api.get("/api/v1/no-such-thing/")
     assert response.status_code == 404

@@ -451,3 +451,19 @@ def test_non_plain_requests_answer_as_before_api_4(agent_api, mixed_cases, query
     if status == 400:
         assert query.split("=")[0] in response.json()["error"]["fields"]
     assert Case.objects.count() == len(mixed_cases)
+
+
+def test_plain_list_follows_the_teams_a_lead_leads_core_8(
+    lead, lead_api, admin_api, make_case, team_b, mixed_cases
+):
+    """A lead's plain list (page and cursor) widens the moment they lead another team; an
+    admin's covers every team."""
+    foreign = make_case(team=team_b, title="Team B only")
+    for query in ("page_size=500", "page_size=500&cursor="):
+        assert foreign.reference not in str(lead_api.get(f"{LIST}?{query}").json())
+    team_b.lead = lead
+    team_b.save(update_fields=["lead"])
+    for query in ("page_size=500", "page_size=500&cursor="):
+        assert foreign.reference in str(lead_api.get(f"{LIST}?{query}").json())
+    everything = admin_api.get(f"{LIST}?page_size=500").json()
+    assert everything["count"] == Case.objects.count() == len(mixed_cases) + 1
