@@ -70,17 +70,29 @@ def _from_db(values) -> list:
     """The user's columns and the token's ``created`` as the ORM gives them: the backend's
     and the fields' converters applied (JSON text to lists, SQLite's text to datetimes,
     0/1 to booleans), as the compiler does for a queryset."""
-    fields = [*get_user_model()._meta.concrete_fields, Token._meta.get_field("created")]
+    converters = _CONVERTERS.get(connection.vendor)
+    if converters is None:
+        fields = [*get_user_model()._meta.concrete_fields, Token._meta.get_field("created")]
+        converters = _CONVERTERS[connection.vendor] = [
+            (
+                column := field.get_col(field.model._meta.db_table),
+                [
+                    *connection.ops.get_db_converters(column),
+                    *column.get_db_converters(connection),
+                ],
+            )
+            for field in fields
+        ]
     converted = []
-    for field, value in zip(fields, values, strict=True):
-        column = field.get_col(field.model._meta.db_table)
-        for convert in [
-            *connection.ops.get_db_converters(column),
-            *column.get_db_converters(connection),
-        ]:
+    for (column, functions), value in zip(converters, values, strict=True):
+        for convert in functions:
             value = convert(value, column, connection)
         converted.append(value)
     return converted
+
+
+# Per database vendor: (column, its converters) for each value _from_db converts.
+_CONVERTERS: dict[str, list] = {}
 
 
 def _token_row(key: str, scope: str | None):

@@ -9,9 +9,10 @@
   OFFSET and no count: page 2,000 costs what page 1 costs. The cursor is opaque and
   signed; a forged or foreign one is a 400 naming ``cursor``.
 * A plain request (only the multiple-choice filters on the case's own columns, a page
-  number, a page size and a cursor-able ordering, on PostgreSQL) skips django-filter and
-  the ORM: its count and page ids come from one statement compiled once per caller scope
-  and filter values (``plain_page``), by the same filter backends the other requests use.
+  number or cursor, a page size and a cursor-able ordering, on PostgreSQL) skips
+  django-filter and the ORM: its count, page ids and rows come in one statement compiled
+  once per caller scope and filter values (``plain_page``, ``plain_cursor_rows``) from
+  the same filter backends the other requests use.
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ from typing import NamedTuple
 
 from django.contrib.contenttypes.models import ContentType
 from django.core import signing
-from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Q, QuerySet
@@ -33,7 +33,7 @@ from core.errors import InvalidInput
 
 from .access import scope_key
 from .models import Case, Kind, Priority, Segment, Status
-from .selectors import case_summary_page, case_summary_rows, is_summaries
+from .selectors import case_summary_page, case_summary_rows, compiled_once, is_summaries
 
 CURSOR_PARAM = "cursor"
 # Orderings a cursor can follow: NOT NULL columns (the tie-break is always -id).
@@ -126,7 +126,6 @@ _SENTINEL_VALUES = {
 }
 # (vendor, Case content type, caller scope, filters, ordering, mode) -> _Statement or None.
 _PLAIN_STATEMENTS: dict[tuple, _Statement | None] = {}
-_UNCOMPILED = object()
 
 
 class _Statement(NamedTuple):
@@ -174,18 +173,14 @@ def _plain_statement(view, request, key: tuple, compile_statement) -> _Statement
         *scope_key(request.user),
         *key,
     )
-    statement = _PLAIN_STATEMENTS.get(full_key, _UNCOMPILED)
-    if statement is _UNCOMPILED:
+
+    def compile_plain():
         queryset = view.filter_queryset(view.get_queryset())
-        plain = is_summaries(queryset) and not queryset.query.distinct
-        try:
-            statement = compile_statement(queryset) if plain else None
-        except EmptyResultSet:  # the caller sees no case at all
-            statement = None
-        if len(_PLAIN_STATEMENTS) > 2000:  # one per caller scope, filters and mode; bounded
-            _PLAIN_STATEMENTS.clear()
-        _PLAIN_STATEMENTS[full_key] = statement
-    return statement
+        if not is_summaries(queryset) or queryset.query.distinct:
+            return None
+        return compile_statement(queryset)
+
+    return compiled_once(_PLAIN_STATEMENTS, full_key, compile_plain)
 
 
 def _count_and_page_ids(queryset) -> _Statement:
@@ -211,17 +206,16 @@ def _keyset_ids(ordering: str | None):
             sentinel = _SENTINEL_VALUES[ordering.lstrip("-")]
             queryset = after_cursor(queryset, ordering, sentinel, _SENTINEL_PK)
         sql, params = queryset.values_list("pk", flat=True).query.sql_with_params()
+        statement = _Statement(f"SELECT NULL::bigint, ARRAY({sql} LIMIT %s)", tuple(params))
         if ordering is None:
-            return _Statement(f"SELECT NULL::bigint, ARRAY({sql} LIMIT %s)", tuple(params))
+            return statement
         value_at = tuple(
             i for i, p in enumerate(params) if type(p) is type(sentinel) and p == sentinel
         )
         pk_at = tuple(i for i, p in enumerate(params) if type(p) is int and p == _SENTINEL_PK)
         if not value_at or len(pk_at) != 1:
             return None  # an unexpected shape: the generic path
-        return _Statement(
-            f"SELECT NULL::bigint, ARRAY({sql} LIMIT %s)", tuple(params), value_at, pk_at
-        )
+        return statement._replace(value_at=value_at, pk_at=pk_at)
 
     return compile_statement
 

@@ -335,19 +335,30 @@ _DETAIL_STATEMENTS: dict[tuple, tuple[str, tuple, int] | None] = {}
 
 
 def _detail_statement(user, base, key):
-    scope = (*key, *scope_key(user))
-    if scope in _DETAIL_STATEMENTS:
-        return _DETAIL_STATEMENTS[scope]
-    qs = cases_visible_to(user, base.all()).filter(reference=_REFERENCE_SENTINEL)
-    try:
+    def compile_statement():
+        qs = cases_visible_to(user, base.all()).filter(reference=_REFERENCE_SENTINEL)
         sql, params = qs.values_list(*_DETAIL_COLUMNS)[:1].query.sql_with_params()
-    except EmptyResultSet:  # the caller sees no case at all
-        statement = None
-    else:
-        statement = (sql, tuple(params), list(params).index(_REFERENCE_SENTINEL))
-    if len(_DETAIL_STATEMENTS) > 2000:  # one per caller scope; bounded
-        _DETAIL_STATEMENTS.clear()
-    _DETAIL_STATEMENTS[scope] = statement
+        return (sql, tuple(params), list(params).index(_REFERENCE_SENTINEL))
+
+    return compiled_once(_DETAIL_STATEMENTS, (*key, *scope_key(user)), compile_statement)
+
+
+_UNCOMPILED = object()
+
+
+def compiled_once(cache: dict, key: tuple, compile_statement):
+    """``cache[key]``, compiled by ``compile_statement()`` on first use; None when the
+    caller sees no case at all (``EmptyResultSet``). One entry per caller scope (and
+    whatever else ``key`` holds), so the cache is bounded: emptied past 2,000 entries."""
+    statement = cache.get(key, _UNCOMPILED)
+    if statement is _UNCOMPILED:
+        try:
+            statement = compile_statement()
+        except EmptyResultSet:
+            statement = None
+        if len(cache) > 2000:
+            cache.clear()
+        cache[key] = statement
     return statement
 
 
