@@ -18,6 +18,7 @@ from rest_framework.authtoken.models import Token
 
 from core.access import remember_scope, scope_columns_sql
 from core.api.throttling import failures_throttled
+from core.db import prepared_cursor
 from core.tokens import ServiceTokenAuthentication
 
 AUTH_FAILURE_SCOPE = "auth_failure"
@@ -107,7 +108,7 @@ def _token_row(key: str, scope: str | None):
         f"INNER JOIN {quote(user_meta.db_table)} u ON u.{quote(user_meta.pk.column)} = "
         f"t.{quote(Token._meta.get_field('user').column)} WHERE t.{quote('key')} = %s"
     )
-    with connection.cursor() as cursor:
+    with prepared_cursor(connection) as cursor:  # planned once per connection
         cursor.execute(sql, [key])
         return cursor.fetchone()
 

@@ -33,7 +33,13 @@ from core.errors import InvalidInput
 
 from .access import scope_key
 from .models import Case, Kind, Priority, Segment, Status
-from .selectors import case_summary_page, case_summary_rows, compiled_once, is_summaries
+from .selectors import (
+    case_summary_page,
+    case_summary_page_statement,
+    case_summary_rows,
+    compiled_once,
+    is_summaries,
+)
 
 CURSOR_PARAM = "cursor"
 # Orderings a cursor can follow: NOT NULL columns (the tie-break is always -id).
@@ -117,22 +123,24 @@ PLAIN_FILTERS = {
 }
 _PLAIN_PARAMS = frozenset({*PLAIN_FILTERS, "page", "page_size", "ordering", CURSOR_PARAM})
 _MAX_PAGE_NUMBER = 10**9
-# Stand-ins compiled into a cursor page's keyset condition, replaced by the cursor's values.
-_SENTINEL_PK = -918_273_645
+# Stand-ins compiled into a plain statement where a request's own values go (a page's
+# LIMIT and OFFSET, a cursor's value and id), replaced by named parameters.
+_SENTINEL_LIMIT = 918_273_645
+_SENTINEL_OFFSET = 918_273_646
+_SENTINEL_PK = -527_419_386  # no stand-in is a substring of another
 _SENTINEL_VALUES = {
     "created_at": dt.datetime(1901, 2, 3, 4, 5, 6, 789_012, tzinfo=dt.UTC),
     "updated_at": dt.datetime(1901, 2, 3, 4, 5, 6, 789_012, tzinfo=dt.UTC),
     "reference": "ESC-PLAIN-CURSOR-SENTINEL",
 }
-# (vendor, Case content type, caller scope, filters, ordering, mode) -> _Statement or None.
-_PLAIN_STATEMENTS: dict[tuple, _Statement | None] = {}
+_SQL_TYPES = {dt.datetime: "timestamptz", str: "text", int: "bigint"}
+# (vendor, Case content type, caller scope, filters, ordering, mode) -> SQL or None.
+_PLAIN_STATEMENTS: dict[tuple, str | None] = {}
 
 
-class _Statement(NamedTuple):
-    sql: str
-    params: tuple
-    value_at: tuple[int, ...] = ()  # where a cursor's value goes (keyset pages)
-    pk_at: tuple[int, ...] = ()  # where its id goes
+class _Varying(NamedTuple):
+    name: str  # the named parameter: limit, offset, value, pk
+    sentinel: object  # its stand-in in the compiled parameters
 
 
 def plain_list_key(query_params) -> tuple | None:
@@ -164,7 +172,7 @@ def _positive(text: str | None, default: int, top: int) -> int | None:
     return number if 1 <= number <= top else None
 
 
-def _plain_statement(view, request, key: tuple, compile_statement) -> _Statement | None:
+def _plain_statement(view, request, key: tuple, compile_statement) -> str | None:
     """The statement of ``key`` for this caller, compiled on first use from the generic
     path's own queryset (``view.filter_queryset(view.get_queryset())``)."""
     full_key = (
@@ -183,9 +191,25 @@ def _plain_statement(view, request, key: tuple, compile_statement) -> _Statement
     return compiled_once(_PLAIN_STATEMENTS, full_key, compile_plain)
 
 
-def _count_and_page_ids(queryset) -> _Statement:
-    """The count and a page's ids in one statement (LIMIT and OFFSET its last two
-    parameters)."""
+def _with_named_parameters(page_sql: str, params, varying: list[_Varying]) -> str | None:
+    """The whole statement (``selectors.case_summary_page_statement``) with every
+    compiled parameter inlined as a literal (quoted by psycopg) and each stand-in of
+    ``varying`` a named, typed parameter: what a request changes is then only what
+    cannot change the plan, so the backend's ``prepared_cursor`` plans it once per
+    connection. None (the generic path) if a stand-in does not show where it was put."""
+    sql, params = case_summary_page_statement(page_sql, params)
+    text = connection.ops.compose_sql(sql, params).replace("%", "%%")
+    for name, sentinel in varying:
+        literal = connection.ops.compose_sql("%s", [sentinel])
+        placed = sum(1 for p in params if type(p) is type(sentinel) and p == sentinel)
+        if not placed or text.count(literal) != placed:
+            return None
+        text = text.replace(literal, f"CAST(%({name})s AS {_SQL_TYPES[type(sentinel)]})")
+    return text
+
+
+def _count_and_page_ids(queryset) -> str | None:
+    """The count, a page's ids (``%(limit)s``, ``%(offset)s``) and their rows."""
     ids_sql, ids_params = queryset.values_list("pk", flat=True).query.sql_with_params()
     count_sql, count_params = (
         queryset.order_by().values_list("pk", flat=True).query.sql_with_params()
@@ -194,28 +218,28 @@ def _count_and_page_ids(queryset) -> _Statement:
         f"SELECT (SELECT COUNT(*) FROM ({count_sql}) plain_count), "
         f"ARRAY({ids_sql} LIMIT %s OFFSET %s)"
     )
-    return _Statement(sql, (*count_params, *ids_params))
+    return _with_named_parameters(
+        sql,
+        (*count_params, *ids_params, _SENTINEL_LIMIT, _SENTINEL_OFFSET),
+        [_Varying("limit", _SENTINEL_LIMIT), _Varying("offset", _SENTINEL_OFFSET)],
+    )
 
 
 def _keyset_ids(ordering: str | None):
-    """A cursor page's ids (LIMIT its last parameter; no count, NULL in its place): after
-    the cursor's (value, id) when ``ordering`` is given, from the start otherwise."""
+    """A cursor page's ids and rows (``%(limit)s``; no count, NULL in its place): after
+    the cursor's (``%(value)s``, ``%(pk)s``) when ``ordering`` is given, from the start
+    otherwise."""
 
-    def compile_statement(queryset) -> _Statement | None:
+    def compile_statement(queryset) -> str | None:
+        varying = [_Varying("limit", _SENTINEL_LIMIT)]
         if ordering is not None:
             sentinel = _SENTINEL_VALUES[ordering.lstrip("-")]
             queryset = after_cursor(queryset, ordering, sentinel, _SENTINEL_PK)
+            varying += [_Varying("value", sentinel), _Varying("pk", _SENTINEL_PK)]
         sql, params = queryset.values_list("pk", flat=True).query.sql_with_params()
-        statement = _Statement(f"SELECT NULL::bigint, ARRAY({sql} LIMIT %s)", tuple(params))
-        if ordering is None:
-            return statement
-        value_at = tuple(
-            i for i, p in enumerate(params) if type(p) is type(sentinel) and p == sentinel
+        return _with_named_parameters(
+            f"SELECT NULL::bigint, ARRAY({sql} LIMIT %s)", (*params, _SENTINEL_LIMIT), varying
         )
-        pk_at = tuple(i for i, p in enumerate(params) if type(p) is int and p == _SENTINEL_PK)
-        if not value_at or len(pk_at) != 1:
-            return None  # an unexpected shape: the generic path
-        return statement._replace(value_at=value_at, pk_at=pk_at)
 
     return compile_statement
 
@@ -237,7 +261,9 @@ def plain_page(view, request, per_page: int, max_per_page: int):
     statement = _plain_statement(view, request, (*key, "page"), _count_and_page_ids)
     if statement is None:
         return None
-    count, rows = case_summary_page(statement.sql, [*statement.params, size, (number - 1) * size])
+    count, rows = case_summary_page(
+        statement, {"limit": size, "offset": (number - 1) * size}, prepared=True
+    )
     paginator = DeferredJoinPaginator([], size)
     paginator.__dict__["count"] = count  # Paginator.count is a cached property
     if number > paginator.num_pages:
@@ -259,12 +285,10 @@ def plain_cursor_rows(view, request, ordering: str, size: int):
     )
     if statement is None:
         return None
-    params = list(statement.params)
-    for at in statement.value_at:
-        params[at] = after[0]
-    for at in statement.pk_at:
-        params[at] = after[1]
-    return case_summary_page(statement.sql, [*params, size + 1])[1]
+    params = {"limit": size + 1}
+    if after:
+        params["value"], params["pk"] = after
+    return case_summary_page(statement, params, prepared=True)[1]
 
 
 def _plain_request(request, per_page: int, max_per_page: int):

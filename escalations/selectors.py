@@ -26,6 +26,7 @@ from django.db.models import Case as When_
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
+from core.db import prepared_cursor
 from core.errors import NotFound
 from core.models import SlaClock, Team, User
 
@@ -180,10 +181,10 @@ def case_summary_rows(ids: list[int]) -> list:
     return [found[pk] for pk in ids if pk in found]
 
 
-def case_summary_page(page_sql: str, page_params: list) -> tuple[int, list]:
-    """(count, rows) of a list page whose count and ids one statement gives
-    (``page_sql``: one row, ``SELECT <count>, ARRAY(<ids>)``), with the page's
-    ``case_summaries`` rows in the order of its ids, all in one round trip (PostgreSQL)."""
+def case_summary_page_statement(page_sql: str, page_params) -> tuple[str, list]:
+    """The statement of a list page whose count and ids ``page_sql`` gives (one row,
+    ``SELECT <count>, ARRAY(<ids>)``) with its ``case_summaries`` rows in the order of the
+    ids, all in one round trip (PostgreSQL); ``case_summary_page`` runs it."""
     rows_sql, rows_params = _summary_rows_sql()
     if not rows_sql.endswith("ANY(%s)"):
         raise RuntimeError("case_summary_page: unexpected SQL shape")
@@ -193,9 +194,16 @@ def case_summary_page(page_sql: str, page_params: list) -> tuple[int, list]:
         f"{rows_sql[: -len('%s)')]}plain_page.ids)) summary ON true "
         "ORDER BY array_position(plain_page.ids, summary.id)"
     )
-    with connection.cursor() as cursor:
+    return sql, [*page_params, *rows_params]
+
+
+def case_summary_page(sql: str, params, *, prepared: bool = False) -> tuple[int, list]:
+    """(count, rows) of a ``case_summary_page_statement``; ``prepared``: through the
+    backend's ``prepared_cursor`` (planned once per connection, core/db/postgresql)."""
+    cursor = prepared_cursor(connection) if prepared else connection.cursor()
+    with cursor:
         compiled_timestamps(cursor)
-        cursor.execute(sql, [*page_params, *rows_params])
+        cursor.execute(sql, params)
         names = [column.name for column in cursor.description][1:]
         fetched = cursor.fetchall()
     rows = [  # the LEFT JOIN gives one row of NULLs when no case is on the page

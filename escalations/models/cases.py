@@ -215,6 +215,13 @@ class Case(models.Model):
                 fields=["status", "kind", "-created_at", "-id", "team", "assignee"],
                 name="esc_case_list_scoped",
             ),
+            # Issue 16: the list's count by status and kind in the caller's scope. Without
+            # the ordering columns equal keys share one deduplicated B-tree entry, so the
+            # index-only count reads a 776 kB index instead of 13 MB (0.76 -> 0.48 ms for
+            # 4,000 cases, pgbench over bench_search's 100,000).
+            models.Index(
+                fields=["status", "kind", "team", "assignee"], name="esc_case_count_scoped"
+            ),
             # Issue 16: the unfiltered list, newest first, by page number or cursor.
             models.Index(
                 fields=["-created_at", "-id", "team", "assignee"], name="esc_case_new_scoped"

@@ -467,3 +467,33 @@ def test_plain_list_follows_the_teams_a_lead_leads_core_8(
         assert foreign.reference in str(lead_api.get(f"{LIST}?{query}").json())
     everything = admin_api.get(f"{LIST}?page_size=500").json()
     assert everything["count"] == Case.objects.count() == len(mixed_cases) + 1
+
+
+# Issue 16: the plain list's and the token check's statements are prepared (core/db).
+def _prepared_statements(text_start: str):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT generic_plans, custom_plans FROM pg_prepared_statements "
+            "WHERE statement LIKE %s",
+            [text_start + "%"],
+        )
+        return cursor.fetchall()
+
+
+@pytest.mark.skipif(not ON_POSTGRES, reason="PostgreSQL's prepared statements")
+@pytest.mark.django_db(transaction=True)
+def test_list_and_token_statements_are_planned_once_per_connection_api_1(make_case, lead_api, team):
+    for n in range(3):
+        make_case(kind=Kind.UNRESPONSIVE_FREELANCER, team=team, title=f"Prepared {n}")
+    pages = [
+        lead_api.get(f"/api/v1/cases/?kind=unresponsive_freelancer&page_size=2&page={n}")
+        for n in (1, 2, 1)
+    ]
+    assert [page.status_code for page in pages] == [200, 200, 200]
+    assert pages[0].json() == pages[2].json()
+    assert [row["title"] for row in pages[1].json()["results"]] == ["Prepared 0"]
+    # One prepared statement per shape: the page statement ran three times, planned once.
+    ((generic, custom),) = _prepared_statements("WITH plain_page")
+    assert (generic, custom) == (3, 0)
+    ((generic, custom),) = _prepared_statements("SELECT u.")  # the token check
+    assert custom == 0 and generic >= 3
