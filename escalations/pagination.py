@@ -29,6 +29,7 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from core.api.pagination import StandardPagination
+from core.db import with_named_parameters
 from core.errors import InvalidInput
 
 from .access import scope_key
@@ -133,7 +134,6 @@ _SENTINEL_VALUES = {
     "updated_at": dt.datetime(1901, 2, 3, 4, 5, 6, 789_012, tzinfo=dt.UTC),
     "reference": "ESC-PLAIN-CURSOR-SENTINEL",
 }
-_SQL_TYPES = {dt.datetime: "timestamptz", str: "text", int: "bigint"}
 # (vendor, Case content type, caller scope, filters, ordering, mode) -> SQL or None.
 _PLAIN_STATEMENTS: dict[tuple, str | None] = {}
 
@@ -193,19 +193,11 @@ def _plain_statement(view, request, key: tuple, compile_statement) -> str | None
 
 def _with_named_parameters(page_sql: str, params, varying: list[_Varying]) -> str | None:
     """The whole statement (``selectors.case_summary_page_statement``) with every
-    compiled parameter inlined as a literal (quoted by psycopg) and each stand-in of
-    ``varying`` a named, typed parameter: what a request changes is then only what
-    cannot change the plan, so the backend's ``prepared_cursor`` plans it once per
-    connection. None (the generic path) if a stand-in does not show where it was put."""
+    compiled value inlined and each stand-in of ``varying`` a named parameter
+    (``core.db.with_named_parameters``): what a request changes is then only what cannot
+    change the plan, so the backend's ``prepared_cursor`` plans it once per connection."""
     sql, params = case_summary_page_statement(page_sql, params)
-    text = connection.ops.compose_sql(sql, params).replace("%", "%%")
-    for name, sentinel in varying:
-        literal = connection.ops.compose_sql("%s", [sentinel])
-        placed = sum(1 for p in params if type(p) is type(sentinel) and p == sentinel)
-        if not placed or text.count(literal) != placed:
-            return None
-        text = text.replace(literal, f"CAST(%({name})s AS {_SQL_TYPES[type(sentinel)]})")
-    return text
+    return with_named_parameters(connection, sql, params, dict(varying))
 
 
 def _count_and_page_ids(queryset) -> str | None:

@@ -26,7 +26,7 @@ from django.db.models import Case as When_
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
-from core.db import prepared_cursor
+from core.db import prepared_cursor, with_named_parameters
 from core.errors import NotFound
 from core.models import SlaClock, Team, User
 
@@ -313,13 +313,12 @@ def case_detail_for(*, user, reference: str) -> Case:
         return case_for(user, reference, queryset=base.all())
     text = (reference or "").strip().upper()
     statement = _detail_statement(user, base, key) if parse_reference(text) else None
+    if statement is _BY_ORM:
+        return case_for(user, reference, queryset=base.all())
     row = None
     if statement is not None:
-        sql, params, at = statement
-        params = list(params)
-        params[at] = text
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
+        with prepared_cursor(connection) as cursor:  # planned once per connection
+            cursor.execute(statement, {"reference": text})
             row = cursor.fetchone()
     if row is None:
         return case_for(user, reference, queryset=base.none())  # the same 404 and log line
@@ -338,15 +337,18 @@ _DETAIL_COLUMNS = (
     "detail_tag_names",
     "detail_clocks",
 )
-# (vendor, content type, the caller's scope) -> (SQL, params, index of the reference).
-_DETAIL_STATEMENTS: dict[tuple, tuple[str, tuple, int] | None] = {}
+# (vendor, content type, the caller's scope) -> SQL with %(reference)s; None when the
+# caller sees no case; _BY_ORM when the SQL has an unexpected shape (the ORM answers).
+_BY_ORM = "by the ORM"
+_DETAIL_STATEMENTS: dict[tuple, str | None] = {}
 
 
 def _detail_statement(user, base, key):
     def compile_statement():
         qs = cases_visible_to(user, base.all()).filter(reference=_REFERENCE_SENTINEL)
         sql, params = qs.values_list(*_DETAIL_COLUMNS)[:1].query.sql_with_params()
-        return (sql, tuple(params), list(params).index(_REFERENCE_SENTINEL))
+        named = with_named_parameters(connection, sql, params, {"reference": _REFERENCE_SENTINEL})
+        return _BY_ORM if named is None else named
 
     return compiled_once(_DETAIL_STATEMENTS, (*key, *scope_key(user)), compile_statement)
 

@@ -482,9 +482,13 @@ def _prepared_statements(text_start: str):
 
 @pytest.mark.skipif(not ON_POSTGRES, reason="PostgreSQL's prepared statements")
 @pytest.mark.django_db(transaction=True)
-def test_list_and_token_statements_are_planned_once_per_connection_api_1(make_case, lead_api, team):
-    for n in range(3):
+def test_list_detail_and_token_statements_are_planned_once_per_connection_api_1(
+    make_case, lead_api, team
+):
+    cases = [
         make_case(kind=Kind.UNRESPONSIVE_FREELANCER, team=team, title=f"Prepared {n}")
+        for n in range(3)
+    ]
     pages = [
         lead_api.get(f"/api/v1/cases/?kind=unresponsive_freelancer&page_size=2&page={n}")
         for n in (1, 2, 1)
@@ -495,5 +499,10 @@ def test_list_and_token_statements_are_planned_once_per_connection_api_1(make_ca
     # One prepared statement per shape: the page statement ran three times, planned once.
     ((generic, custom),) = _prepared_statements("WITH plain_page")
     assert (generic, custom) == (3, 0)
+    details = [lead_api.get(detail_url(case)).json()["title"] for case in cases]
+    assert details == ["Prepared 0", "Prepared 1", "Prepared 2"]
+    assert lead_api.get("/api/v1/cases/ESC-999999/").status_code == 404
+    ((generic, custom),) = _prepared_statements('SELECT "escalations_case"."id"')
+    assert (generic, custom) == (4, 0)  # the detail: only the reference is bound
     ((generic, custom),) = _prepared_statements("SELECT u.")  # the token check
-    assert custom == 0 and generic >= 3
+    assert (generic, custom) == (7, 0)

@@ -97,4 +97,3 @@ class DatabaseWrapper(base.DatabaseWrapper):
         except (OSError, ValueError, psycopg.Error):
             quiet = False
         return True if quiet else super().is_usable()
-
