@@ -164,6 +164,8 @@ elif _db["ENGINE"] == "django.db.backends.postgresql":
     # socket is quiet (core/db/postgresql/base.py, issue 16).
     _db["ENGINE"] = "core.db.postgresql"
     _db["CONN_HEALTH_CHECKS"] = True
+    if not env_bool("DB_PREPARED_STATEMENTS", True):  # e.g. behind an older PgBouncer
+        _db.setdefault("OPTIONS", {})["prepare_threshold"] = None
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -25,6 +25,7 @@ from django.core import signing
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Q, QuerySet
+from psycopg.types.numeric import Int8  # bigint on the wire: one prepared statement per shape
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
@@ -254,7 +255,7 @@ def plain_page(view, request, per_page: int, max_per_page: int):
     if statement is None:
         return None
     count, rows = case_summary_page(
-        statement, {"limit": size, "offset": (number - 1) * size}, prepared=True
+        statement, {"limit": Int8(size), "offset": Int8((number - 1) * size)}, prepared=True
     )
     paginator = DeferredJoinPaginator([], size)
     paginator.__dict__["count"] = count  # Paginator.count is a cached property
@@ -277,9 +278,9 @@ def plain_cursor_rows(view, request, ordering: str, size: int):
     )
     if statement is None:
         return None
-    params = {"limit": size + 1}
+    params = {"limit": Int8(size + 1)}
     if after:
-        params["value"], params["pk"] = after
+        params["value"], params["pk"] = after[0], Int8(after[1])
     return case_summary_page(statement, params, prepared=True)[1]
 
 

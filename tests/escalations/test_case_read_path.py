@@ -473,7 +473,8 @@ def test_plain_list_follows_the_teams_a_lead_leads_core_8(
 def _prepared_statements(text_start: str):
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT generic_plans, custom_plans FROM pg_prepared_statements "
+            "SELECT generic_plans, custom_plans, parameter_types::text[] "
+            "FROM pg_prepared_statements "
             "WHERE statement LIKE %s",
             [text_start + "%"],
         )
@@ -497,12 +498,13 @@ def test_list_detail_and_token_statements_are_planned_once_per_connection_api_1(
     assert pages[0].json() == pages[2].json()
     assert [row["title"] for row in pages[1].json()["results"]] == ["Prepared 0"]
     # One prepared statement per shape: the page statement ran three times, planned once.
-    ((generic, custom),) = _prepared_statements("WITH plain_page")
-    assert (generic, custom) == (3, 0)
+    # Scope, filters and content type are inlined: only LIMIT and OFFSET are bound.
+    ((generic, custom, types),) = _prepared_statements("WITH plain_page")
+    assert (generic, custom, types) == (3, 0, ["bigint", "bigint"])
     details = [lead_api.get(detail_url(case)).json()["title"] for case in cases]
     assert details == ["Prepared 0", "Prepared 1", "Prepared 2"]
     assert lead_api.get("/api/v1/cases/ESC-999999/").status_code == 404
-    ((generic, custom),) = _prepared_statements('SELECT "escalations_case"."id"')
-    assert (generic, custom) == (4, 0)  # the detail: only the reference is bound
-    ((generic, custom),) = _prepared_statements("SELECT u.")  # the token check
-    assert (generic, custom) == (7, 0)
+    ((generic, custom, types),) = _prepared_statements('SELECT "escalations_case"."id"')
+    assert (generic, custom, types) == (4, 0, ["text"])  # the detail: only the reference
+    ((generic, custom, types),) = _prepared_statements("SELECT u.")  # the token check
+    assert (generic, custom, types) == (7, 0, ["text"])
