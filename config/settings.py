@@ -160,8 +160,8 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
     # A file (not :memory:) so a real Celery worker process can share the test database.
     _db["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
 elif _db["ENGINE"] == "django.db.backends.postgresql":
-    # Django's backend, with a health check that skips the SELECT 1 round trip while the
-    # socket is quiet (core/db/postgresql/base.py, issue 16).
+    # Django's backend with the hot read statements prepared and planned once per
+    # connection and a health check without a round trip (core/db/postgresql/base.py).
     _db["ENGINE"] = "core.db.postgresql"
     _db["CONN_HEALTH_CHECKS"] = True
     if not env_bool("DB_PREPARED_STATEMENTS", True):  # e.g. behind an older PgBouncer

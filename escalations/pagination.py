@@ -18,7 +18,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import NamedTuple
 
 from django.contrib.contenttypes.models import ContentType
 from django.core import signing
@@ -139,11 +138,6 @@ _SENTINEL_VALUES = {
 _PLAIN_STATEMENTS: dict[tuple, str | None] = {}
 
 
-class _Varying(NamedTuple):
-    name: str  # the named parameter: limit, offset, value, pk
-    sentinel: object  # its stand-in in the compiled parameters
-
-
 def plain_list_key(query_params) -> tuple | None:
     """(filters, ordering) of a plain list request; None for anything else (another
     parameter, a value that is not one of the choices, an empty one, another ordering),
@@ -192,13 +186,14 @@ def _plain_statement(view, request, key: tuple, compile_statement) -> str | None
     return compiled_once(_PLAIN_STATEMENTS, full_key, compile_plain)
 
 
-def _with_named_parameters(page_sql: str, params, varying: list[_Varying]) -> str | None:
+def _with_named_parameters(page_sql: str, params, varying: dict) -> str | None:
     """The whole statement (``selectors.case_summary_page_statement``) with every
-    compiled value inlined and each stand-in of ``varying`` a named parameter
-    (``core.db.with_named_parameters``): what a request changes is then only what cannot
-    change the plan, so the backend's ``prepared_cursor`` plans it once per connection."""
+    compiled value inlined and each stand-in of ``varying`` (name -> stand-in) a named
+    parameter (``core.db.with_named_parameters``): what a request changes is then only
+    what cannot change the plan, so the backend's ``prepared_cursor`` plans it once per
+    connection."""
     sql, params = case_summary_page_statement(page_sql, params)
-    return with_named_parameters(connection, sql, params, dict(varying))
+    return with_named_parameters(connection, sql, params, varying)
 
 
 def _count_and_page_ids(queryset) -> str | None:
@@ -214,7 +209,7 @@ def _count_and_page_ids(queryset) -> str | None:
     return _with_named_parameters(
         sql,
         (*count_params, *ids_params, _SENTINEL_LIMIT, _SENTINEL_OFFSET),
-        [_Varying("limit", _SENTINEL_LIMIT), _Varying("offset", _SENTINEL_OFFSET)],
+        {"limit": _SENTINEL_LIMIT, "offset": _SENTINEL_OFFSET},
     )
 
 
@@ -224,11 +219,11 @@ def _keyset_ids(ordering: str | None):
     otherwise."""
 
     def compile_statement(queryset) -> str | None:
-        varying = [_Varying("limit", _SENTINEL_LIMIT)]
+        varying = {"limit": _SENTINEL_LIMIT}
         if ordering is not None:
             sentinel = _SENTINEL_VALUES[ordering.lstrip("-")]
             queryset = after_cursor(queryset, ordering, sentinel, _SENTINEL_PK)
-            varying += [_Varying("value", sentinel), _Varying("pk", _SENTINEL_PK)]
+            varying |= {"value": sentinel, "pk": _SENTINEL_PK}
         sql, params = queryset.values_list("pk", flat=True).query.sql_with_params()
         return _with_named_parameters(
             f"SELECT NULL::bigint, ARRAY({sql} LIMIT %s)", (*params, _SENTINEL_LIMIT), varying
@@ -255,7 +250,7 @@ def plain_page(view, request, per_page: int, max_per_page: int):
     if statement is None:
         return None
     count, rows = case_summary_page(
-        statement, {"limit": Int8(size), "offset": Int8((number - 1) * size)}, prepared=True
+        statement, {"limit": Int8(size), "offset": Int8((number - 1) * size)}
     )
     paginator = DeferredJoinPaginator([], size)
     paginator.__dict__["count"] = count  # Paginator.count is a cached property
@@ -281,7 +276,7 @@ def plain_cursor_rows(view, request, ordering: str, size: int):
     params = {"limit": Int8(size + 1)}
     if after:
         params["value"], params["pk"] = after[0], Int8(after[1])
-    return case_summary_page(statement, params, prepared=True)[1]
+    return case_summary_page(statement, params)[1]
 
 
 def _plain_request(request, per_page: int, max_per_page: int):

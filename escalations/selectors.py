@@ -197,11 +197,11 @@ def case_summary_page_statement(page_sql: str, page_params) -> tuple[str, list]:
     return sql, [*page_params, *rows_params]
 
 
-def case_summary_page(sql: str, params, *, prepared: bool = False) -> tuple[int, list]:
-    """(count, rows) of a ``case_summary_page_statement``; ``prepared``: through the
-    backend's ``prepared_cursor`` (planned once per connection, core/db/postgresql)."""
-    cursor = prepared_cursor(connection) if prepared else connection.cursor()
-    with cursor:
+def case_summary_page(sql: str, params) -> tuple[int, list]:
+    """(count, rows) of a ``case_summary_page_statement`` whose values are inlined but the
+    request's own (``core.db.with_named_parameters``), through the backend's
+    ``prepared_cursor`` (planned once per connection, core/db/postgresql)."""
+    with prepared_cursor(connection) as cursor:
         compiled_timestamps(cursor)
         cursor.execute(sql, params)
         names = [column.name for column in cursor.description][1:]

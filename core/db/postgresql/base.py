@@ -147,9 +147,7 @@ class DatabaseWrapper(base.DatabaseWrapper):
         conn = self.connection
         if conn is None or conn.closed:
             return False
-        import psycopg
-        from psycopg import pq
-
+        pq = self.Database.pq
         used = self._last_cursor_at
         pgconn = conn.pgconn
         try:
@@ -160,6 +158,6 @@ class DatabaseWrapper(base.DatabaseWrapper):
                 and pgconn.transaction_status == pq.TransactionStatus.IDLE
                 and _nothing_to_read(pgconn.socket)
             )
-        except (OSError, ValueError, psycopg.Error):
+        except (OSError, ValueError, self.Database.Error):
             quiet = False
         return True if quiet else super().is_usable()
