@@ -11,6 +11,8 @@ run). Generates ``--rows`` freelancers as the CSV an uploader sends (3 skills, 2
 * new: a CSV import job of them all into an empty pool (``import_job_run``: parse,
   validate every row, write), rows/s;
 * upserted: the same file again with every freelancer changed (all rows known), rows/s;
+* refresh: that file again with ``--changed`` percent of its rows changed (a daily
+  refresh: the rest are skipped as identical to their last import), rows/s;
 * the floor: ``COPY`` of exactly the rows the import writes (freelancers, their skills,
   keywords, jobs, job skills, invitations; prepared in memory beforehand, not timed) into
   the same tables, rows/s, and the import's ratio to it.
@@ -159,6 +161,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=20_000)
     parser.add_argument("--jobs", type=int, default=3)
+    parser.add_argument("--changed", type=float, default=5.0, help="percent, for the refresh")
     parser.add_argument("--profile", action="store_true")
     args = parser.parse_args()
     url = os.environ.get("DATABASE_URL", "")
@@ -201,6 +204,17 @@ def main() -> int:
         job.created_count,
         job2.updated_count,
     )
+    lines = second.splitlines(keepends=True)
+    changes = generate_csv(args.rows, args.jobs, version=3).splitlines(keepends=True)
+    every = max(1, round(100 / args.changed)) if args.changed else 0
+    changed = [i for i in range(1, len(lines)) if every and i % every == 0]
+    for i in changed:
+        lines[i] = changes[i]
+    refresh_s, job3 = run_job("".join(lines), actor)
+    assert (job3.updated_count, job3.unchanged_count) == (
+        len(changed),
+        args.rows - len(changed),
+    ), (job3.updated_count, job3.unchanged_count)
     floor_s, floor_rows = floor_copy()
     empty_pool()
     per_freelancer = floor_rows / args.rows
@@ -208,7 +222,9 @@ def main() -> int:
     print(f"RESULT talent-pool import, {args.rows:,} freelancers x {args.jobs} jobs, PostgreSQL")
     print("| run | seconds | freelancers/s | table rows/s | vs raw COPY |")
     print("| --- | --- | --- | --- | --- |")
-    for label, seconds in (("new", new_s), ("upserted", upsert_s), ("raw COPY", floor_s)):
+    runs = [("new", new_s), ("upserted", upsert_s)]
+    runs += [(f"refresh, {len(changed) / args.rows:.0%} changed", refresh_s)]
+    for label, seconds in (*runs, ("raw COPY", floor_s)):
         print(
             f"| {label} | {seconds:.2f} | {args.rows / seconds:,.0f} | "
             f"{args.rows * per_freelancer / seconds:,.0f} | {seconds / floor_s:.1f}x |"

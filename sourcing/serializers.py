@@ -151,6 +151,7 @@ class ImportJobSerializer(serializers.ModelSerializer):
             "percent",
             "created_count",
             "updated_count",
+            "unchanged_count",
             "error_count",
             "errors",
             "created_at",

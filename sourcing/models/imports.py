@@ -37,6 +37,9 @@ class ImportJob(models.Model):
     )
     created_count = models.PositiveIntegerField(default=0)
     updated_count = models.PositiveIntegerField(default=0)
+    unchanged_count = models.PositiveIntegerField(
+        default=0, help_text="Rows identical to the freelancer's last import: skipped."
+    )
     error_count = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list, help_text="The first errors: row, field, message.")
     created_by = models.ForeignKey(

@@ -153,6 +153,10 @@ class Freelancer(models.Model):
     )
     skills = models.ManyToManyField(Skill, through="FreelancerSkill", related_name="+")
     keywords = models.ManyToManyField(Keyword, through="FreelancerKeyword", related_name="+")
+    # Issue 16: a digest of the CSV row this record was last imported from (and of what
+    # that row referred to); a later file with the very same row skips it. Empty when the
+    # record was written any other way.
+    import_digest = models.CharField(max_length=32, blank=True, default="", editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -172,6 +176,14 @@ class Freelancer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.external_id})"
+
+    def save(self, *args, **kwargs):
+        # Changed by hand: no longer what its last imported row says.
+        self.import_digest = ""
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "import_digest"}
+        super().save(*args, **kwargs)
 
     @property
     def badges(self) -> list[str]:

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
 import json
 import logging
+import re
+from collections import Counter
 from collections.abc import Callable, Iterable
 
 from django.conf import settings
@@ -69,6 +72,7 @@ FREELANCER_SCALARS = [
     "hourly_rate",
     "total_hours",
     "completed_jobs_count",
+    "import_digest",
 ]
 
 Progress = Callable[[int], None]
@@ -99,10 +103,19 @@ def _lookups(rows: list) -> Lookups:
     return lookups
 
 
-def _validate(rows: list, *, kind: str, progress: Progress | None, row_numbers=None) -> list[dict]:
+def _validate(
+    rows: list,
+    *,
+    kind: str,
+    progress: Progress | None,
+    row_numbers=None,
+    unchanged: UnchangedRows | None = None,
+) -> list[dict]:
     errors = RowErrors()
     now = timezone.now()
-    lookups = _lookups(rows) if kind == ImportJob.Kind.FREELANCERS else None
+    lookups = None
+    if kind == ImportJob.Kind.FREELANCERS:
+        lookups = unchanged.lookups if unchanged else _lookups(rows)
     clean: list[dict] = []
     seen: dict[str, object] = {}
     for index, raw in enumerate(rows):
@@ -116,6 +129,8 @@ def _validate(rows: list, *, kind: str, progress: Progress | None, row_numbers=N
         if first != row:
             errors.add(row, "external_id", f"Duplicate of row {first} in this batch.")
         elif item is not None:
+            if kind == ImportJob.Kind.FREELANCERS:
+                item["import_digest"] = unchanged.digests[index] if unchanged else ""
             clean.append(item)
         if progress and (index + 1) % PROGRESS_EVERY == 0:
             progress(index + 1)
@@ -180,9 +195,9 @@ Checkpoint = Callable[[int, int, int], None]
 
 
 def _write_freelancers(
-    clean: list[dict], *, start: int = 0, checkpoint: Checkpoint | None = None
+    clean: list[dict], *, checkpoint: Checkpoint | None = None
 ) -> tuple[int, int]:
-    """Upsert ``clean[start:]`` chunk by chunk, each chunk in its own (sub)transaction
+    """Upsert ``clean`` chunk by chunk, each chunk in its own (sub)transaction
     with ``checkpoint(rows written, created, updated)`` called inside it.
 
     PostgreSQL: COPY into a staging table and one ``INSERT ... ON CONFLICT`` per chunk
@@ -198,7 +213,7 @@ def _write_freelancers(
     keyword_ids = _term_ids(Keyword, keyword_names)
     upsert = _upsert_staged if connection.vendor == "postgresql" else _upsert_bulk
     created = updated = 0
-    for offset in range(start, len(clean), CHUNK):
+    for offset in range(0, len(clean), CHUNK):
         chunk = clean[offset : offset + CHUNK]
         with transaction.atomic():
             ids, old_ids = upsert(chunk)
@@ -381,6 +396,7 @@ def pool_import(
     import_job: ImportJob | None = None,
     progress: Progress | None = None,
     row_numbers: list[int] | None = None,
+    unchanged: UnchangedRows | None = None,
 ) -> ImportJob:
     """Validate every row, then upsert them all in one transaction (SRC-1).
 
@@ -389,11 +405,14 @@ def pool_import(
     """
     if kind not in ImportJob.Kind.values:
         raise InvalidInput(f"Unknown import kind {kind!r}.", field="kind")
-    if not isinstance(rows, list) or not rows:
+    if not isinstance(rows, list) or not (rows or unchanged):
         raise InvalidInput("Send a non-empty list of rows.", field="rows")
-    clean = _validate(rows, kind=kind, progress=progress, row_numbers=row_numbers)
+    clean = _validate(
+        rows, kind=kind, progress=progress, row_numbers=row_numbers, unchanged=unchanged
+    )
     if import_job is not None and kind == ImportJob.Kind.FREELANCERS:
-        return _write_job_in_chunks(import_job, clean, actor=actor, total=len(rows))
+        total = len(rows) + (unchanged.count if unchanged else 0)
+        return _write_job_in_chunks(import_job, clean, actor=actor, total=total)
     if import_job is not None:
         ImportJob.objects.filter(pk=import_job.pk).update(status=ImportJob.Status.WRITING)
     with transaction.atomic():
@@ -420,6 +439,8 @@ def _succeed(job: ImportJob, *, actor, total: int, **audit_extra) -> None:
     job.save()
     after = {"source": job.source, "rows": total, "created": job.created_count}
     after["updated"] = job.updated_count
+    if job.unchanged_count:
+        after["unchanged"] = job.unchanged_count
     audit_record(
         actor=actor,
         action=f"sourcing.{job.kind}_imported",
@@ -430,26 +451,30 @@ def _succeed(job: ImportJob, *, actor, total: int, **audit_extra) -> None:
 
 def _write_job_in_chunks(job: ImportJob, clean: list[dict], *, actor, total: int) -> ImportJob:
     """A queued job writes chunk by chunk, each chunk committed with the job's checkpoint
-    (rows written, counts, heartbeat), so a job whose worker died resumes after its last
-    committed chunk instead of starting over (issue 16). Readers may see a job's first
-    chunks before its last; every row was validated before the first was written."""
+    (rows done, counts, heartbeat), so a job whose worker died resumes after its last
+    committed chunk instead of starting over (issue 16): the rows it wrote carry their
+    row's digest, so the resumed run finds them unchanged and ``clean`` is what is left.
+    Readers may see a job's first chunks before its last; every row was validated before
+    the first was written."""
     jobs = ImportJob.objects.filter(pk=job.pk)
-    start = jobs.values_list("written_rows", flat=True).first() or 0
+    resumed_at = jobs.values_list("written_rows", flat=True).first() or 0
     jobs.update(status=ImportJob.Status.WRITING, heartbeat_at=timezone.now())
+    already_done = total - len(clean)  # unchanged, or written by a run that died
 
-    def checkpoint(done: int, created: int, updated: int) -> None:
+    def checkpoint(written: int, created: int, updated: int) -> None:
         jobs.update(
-            written_rows=done,
+            written_rows=already_done + written,
             created_count=F("created_count") + created,
             updated_count=F("updated_count") + updated,
             heartbeat_at=timezone.now(),
         )
 
-    _write_freelancers(clean, start=start, checkpoint=checkpoint)
+    _write_freelancers(clean, checkpoint=checkpoint)
     with transaction.atomic():
         job = ImportJob.objects.select_for_update().get(pk=job.pk)
         job.written_rows = total
-        _succeed(job, actor=actor, total=total, resumed_at_row=start or None)
+        job.unchanged_count = total - job.created_count - job.updated_count
+        _succeed(job, actor=actor, total=total, resumed_at_row=resumed_at or None)
     return job
 
 
@@ -533,10 +558,27 @@ def csv_template(kind: str) -> str:
     return out.getvalue()
 
 
-def csv_rows(text: str, kind: str) -> tuple[list[dict], list[int]]:
+# Any C0 control character or DEL, except LF and a CR that ends a line (CR LF).
+_CONTROL_BUT_LINE_ENDS = re.compile(r"[\x00-\x09\x0b-\x0c\x0e-\x1f\x7f]|\r(?!\n)")
+
+
+def _records(reader: csv.DictReader, errors: list[dict]) -> Iterable[dict]:
+    """The reader's records; a file the csv module cannot read (a bare CR in an unquoted
+    cell, a runaway quote) ends with a row error on the line it stopped at."""
+    try:
+        yield from reader
+    except csv.Error as exc:
+        reason = str(exc).split(" - ")[0]  # the csv module's hint is about Python files
+        message = f"Not valid CSV ({reason}). Put a cell holding a line break in double quotes."
+        errors.append({"row": reader.reader.line_num, "field": "row", "message": message})
+
+
+def csv_rows(text: str, kind: str, *, skip=None) -> tuple[list[dict], list[int]]:
     """Parse CSV text into row dicts (JSON cells decoded) and their line numbers.
 
     Raises ``ImportRejected`` for a missing column or a cell that is not valid JSON.
+    ``skip(rows)`` (``UnchangedRows``), given the rows of a file without errors before
+    their JSON is decoded, returns the indexes of the rows to leave out.
     """
     columns = AGENCY_CSV_COLUMNS if kind == ImportJob.Kind.AGENCIES else FREELANCER_CSV_COLUMNS
     reader = csv.DictReader(io.StringIO(text))
@@ -571,23 +613,41 @@ def csv_rows(text: str, kind: str) -> tuple[list[dict], list[int]]:
             [{"row": 1, "field": "header", "message": "; ".join(problems).capitalize() + "."}], 0
         )
     rows, lines, errors = [], [], []
-    for record in reader:
+    # API-4: a control character is a row error naming the column, never a DB error. When
+    # the file has none but line ends, a record read from one line has none in any cell,
+    # so only the records spanning lines are checked cell by cell (issue 16).
+    clean_file = _CONTROL_BUT_LINE_ENDS.search(text) is None
+    previous_line = reader.line_num
+    for record in _records(reader, errors):
         line = reader.line_num
+        one_line, previous_line = clean_file and line == previous_line + 1, line
         if not any((v or "").strip() for k, v in record.items() if k is not None):
             continue
         if None in record:
             errors.append({"row": line, "field": "row", "message": "More cells than columns."})
             continue
-        # API-4: a control character is a row error naming the column, never a DB error.
-        bad = [
-            (name, problem)
-            for name, value in record.items()
-            if (problem := text_problem(value, multiline=name in ("jobs", "invitations")))
-        ]
+        bad = (
+            []
+            if one_line
+            else [
+                (name, problem)
+                for name, value in record.items()
+                if (problem := text_problem(value, multiline=name in ("jobs", "invitations")))
+            ]
+        )
         if bad:
             errors += [{"row": line, "field": name, "message": msg} for name, msg in bad]
             continue
-        row = {k: (v if v is None else v.strip()) for k, v in record.items() if v not in (None, "")}
+        rows.append({k: v.strip() for k, v in record.items() if v not in (None, "")})
+        lines.append(line)
+    if not rows and not errors:
+        raise ImportRejected([{"row": 2, "field": "row", "message": "The file has no rows."}], 0)
+    if skip is not None and not errors:
+        left_out = skip(rows)
+        if left_out:
+            rows = [r for i, r in enumerate(rows) if i not in left_out]
+            lines = [n for i, n in enumerate(lines) if i not in left_out]
+    for row, line in zip(rows, lines, strict=True):
         for name in ("jobs", "invitations"):
             if row.get(name):
                 try:
@@ -596,13 +656,64 @@ def csv_rows(text: str, kind: str) -> tuple[list[dict], list[int]]:
                     errors.append(
                         {"row": line, "field": name, "message": f"Not valid JSON: {exc.msg}."}
                     )
-        rows.append(row)
-        lines.append(line)
     if errors:
         raise ImportRejected(errors, len(rows))
-    if not rows:
-        raise ImportRejected([{"row": 2, "field": "row", "message": "The file has no rows."}], 0)
     return rows, lines
+
+
+class UnchangedRows:
+    """The rows of a freelancers CSV identical to the row each freelancer was last imported
+    from (issue 16): a daily refresh of a large pool changes a few records, and the rest
+    need neither checking nor writing.
+
+    A row's digest covers its cells (as read, trimmed) and what they refer to: the
+    categories and subcategories (ids and names) and the agency the row names (its id, or
+    none). A renamed category or a deleted agency changes the digest, so such a row is
+    checked again and its errors reported. Rows whose external id appears twice in the
+    file are always checked (the duplicate is an error). The freelancer's stored digest is
+    set when an import writes the record and cleared by any other write.
+    """
+
+    VERSION = "1"  # change when validation changes what a row may say
+
+    def __init__(self) -> None:
+        self.lookups: Lookups | None = None
+        self.digests: list[str] = []  # of the rows left in, in order
+        self.count = 0
+
+    def __call__(self, rows: list[dict]) -> set[int]:
+        self.lookups = lookups = _lookups(rows)
+        refs = hashlib.blake2b(self.VERSION.encode(), digest_size=16)
+        for key, (cat_id, name, subs) in sorted(lookups.categories.items()):
+            refs.update(f"{key}\x1f{cat_id}\x1f{name}\x1f{sorted(subs.items())}\x1e".encode())
+        prefix = refs.hexdigest()
+        agencies = lookups.agencies
+        digests = []
+        for row in rows:
+            agency = row.get("agency")
+            payload = "\x1e".join(map("\x1f".join, row.items()))
+            digests.append(
+                hashlib.blake2b(
+                    f"{prefix}\x1d{agencies.get(agency) if agency else ''}\x1d{payload}".encode(),
+                    digest_size=16,
+                ).hexdigest()
+            )
+        ids = Counter(row.get("external_id", "") for row in rows)
+        candidates = {
+            row["external_id"]: index
+            for index, row in enumerate(rows)
+            if ids[row.get("external_id", "")] == 1 and row.get("external_id")
+        }
+        left_out = set()
+        for chunk in _chunks(sorted(candidates)):
+            stored = Freelancer.objects.filter(external_id__in=chunk).exclude(import_digest="")
+            for external_id, digest in stored.values_list("external_id", "import_digest"):
+                index = candidates[external_id]
+                if digests[index] == digest:
+                    left_out.add(index)
+        self.digests = [d for i, d in enumerate(digests) if i not in left_out]
+        self.count = len(left_out)
+        return left_out
 
 
 def import_job_create(*, actor, upload, kind: str) -> ImportJob:
@@ -657,14 +768,18 @@ def import_job_run(*, job_id: int) -> ImportJob:
     if not claimed:
         return job
 
+    unchanged = UnchangedRows() if job.kind == ImportJob.Kind.FREELANCERS else None
+
     def progress(done: int) -> None:
+        done += unchanged.count if unchanged else 0
         ImportJob.objects.filter(pk=job_id).update(processed_rows=done, heartbeat_at=timezone.now())
 
     try:
         with job.file.open("rb") as fh:
             text = fh.read().decode("utf-8-sig")
-        rows, lines = csv_rows(text, job.kind)
-        ImportJob.objects.filter(pk=job_id).update(total_rows=len(rows))
+        rows, lines = csv_rows(text, job.kind, skip=unchanged)
+        total = len(rows) + (unchanged.count if unchanged else 0)
+        ImportJob.objects.filter(pk=job_id).update(total_rows=total)
         return pool_import(
             rows=rows,
             kind=job.kind,
@@ -672,6 +787,7 @@ def import_job_run(*, job_id: int) -> ImportJob:
             import_job=job,
             progress=progress,
             row_numbers=lines,
+            unchanged=unchanged,
         )
     except ImportRejected as exc:
         _fail(job_id, exc.rows, exc.total_rows)

@@ -158,6 +158,44 @@ def test_csv_cell_with_nul_is_a_row_error_naming_the_column_api_4(
     assert "NUL" in job.errors[0]["message"] and Freelancer.objects.count() == 0
 
 
+@pytest.mark.parametrize(
+    ("content", "row", "field", "message"),
+    [
+        # Quoted cells spanning lines, and a file without a single other control character.
+        (b'external_id,name\r\nFL-1,Ann\r\nFL-2,"B\r\nb"\r\n', 4, "name", "Line breaks"),
+        (b'external_id,name\nFL-1,"A\nnn"\nFL-2,Bob\n', 3, "name", "Line breaks"),
+        # A lone CR or a tab inside a one-line record.
+        (b"external_id,name\nFL-1,Ann\nFL-2,B\rb\n", 3, "row", "Not valid CSV"),
+        (b"external_id,name\r\nFL-1,A\tnn\r\n", 2, "name", "U+0009"),
+        (b"external_id,name\nFL-1,Ann\x7f\n", 2, "name", "U+007F"),
+    ],
+)
+def test_csv_line_breaks_and_controls_in_a_cell_are_row_errors_api_4(
+    client,
+    lead,
+    django_capture_on_commit_callbacks,
+    settings,
+    tmp_path,
+    content,
+    row,
+    field,
+    message,
+):
+    """The import checks cell by cell only the records a file's control characters could be
+    in (issue 16); every such cell is still found, on its line."""
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(lead)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/sourcing/import/",
+            {"kind": "freelancers", "file": SimpleUploadedFile("p.csv", content, "text/csv")},
+        )
+    job = ImportJob.objects.get()
+    assert job.status == "failed" and Freelancer.objects.count() == 0
+    assert (job.errors[0]["row"], job.errors[0]["field"]) == (row, field)
+    assert message in job.errors[0]["message"]
+
+
 # 2. Dates and instants -----------------------------------------------------------------------
 @pytest.mark.parametrize(
     "url, field",

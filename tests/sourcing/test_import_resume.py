@@ -33,7 +33,7 @@ def chunk_calls(monkeypatch):
     die_on = {"call": None}
 
     def spy(chunk, *args, **kwargs):
-        job = ImportJob.objects.get()
+        job = ImportJob.objects.latest("pk")
         calls.append(([c["external_id"] for c in chunk], job.status, job.written_rows))
         if len(calls) == die_on["call"]:
             raise WorkerDied
@@ -142,3 +142,81 @@ def test_an_impossible_end_date_is_a_row_error_not_a_crash_src_1(lead_api):
         }
     ]
     assert Freelancer.objects.count() == 0
+
+
+# Unchanged rows (issue 16): a refresh skips the rows identical to each freelancer's last
+# import, and checks again any row whose references changed.
+def run_csv(client, rows):
+    upload(client, to_csv(rows))
+    return import_job_run(job_id=ImportJob.objects.latest("pk").pk)
+
+
+def test_a_refresh_skips_unchanged_rows_and_writes_the_changed_src_1(
+    client, lead, chunk_calls, frozen_time
+):
+    calls, _ = chunk_calls
+    client.force_login(lead)
+    rows = [row(f"R{i}") for i in range(4)]
+    first = run_csv(client, rows)
+    assert (first.created_count, first.updated_count, first.unchanged_count) == (4, 0, 0)
+    stamps = dict(Freelancer.objects.values_list("external_id", "updated_at"))
+    calls.clear()
+    frozen_time.shift(dt.timedelta(minutes=5))
+    rows[2] = row("R2", name="Renamed")
+    again = run_csv(client, [*rows, row("R4")])
+    assert (again.status, again.total_rows, again.processed_rows, again.written_rows) == (
+        "succeeded",
+        5,
+        5,
+        5,
+    )
+    assert (again.created_count, again.updated_count, again.unchanged_count) == (1, 1, 3)
+    assert [ids for ids, _, _ in calls] == [["R2", "R4"]]  # only these were written
+    after = dict(Freelancer.objects.values_list("external_id", "updated_at"))
+    assert [k for k in stamps if after[k] != stamps[k]] == ["R2"]
+    assert Freelancer.objects.get(external_id="R2").name == "Renamed"
+    assert CompletedJob.objects.filter(freelancer__external_id="R0").count() == 4
+    status = client.get(f"/sourcing/import/{again.pk}/status/")
+    assert b"1 new, 1 updated, 3 unchanged (skipped)" in status.content
+    audit = AuditEvent.objects.filter(action="sourcing.freelancers_imported").latest("pk")
+    assert audit.after["unchanged"] == 3
+    # The same file once more: nothing to check or write.
+    calls.clear()
+    same = run_csv(client, [*rows, row("R4")])
+    assert (same.status, same.unchanged_count, same.written_rows, calls) == ("succeeded", 5, 5, [])
+
+
+def test_an_unchanged_row_whose_references_changed_is_checked_again_src_1(client, lead):
+    from sourcing.models import Agency, Category
+    from sourcing.services import agencies_import
+
+    client.force_login(lead)
+    agencies_import(rows=[{"external_id": "AG-1", "name": "North", "country": "US"}])
+    rows = [row("C1", agency="AG-1"), row("C2")]
+    assert run_csv(client, rows).created_count == 2
+    assert Freelancer.objects.get(external_id="C1").agency.external_id == "AG-1"
+    Agency.objects.filter(external_id="AG-1").delete()
+    gone = run_csv(client, rows)
+    assert gone.status == "failed" and [(e["row"], e["field"]) for e in gone.errors] == [
+        (2, "agency")
+    ]
+    Category.objects.filter(name="Design").update(name="Visual Design")
+    renamed = run_csv(client, [row("C2")])
+    assert renamed.status == "failed" and renamed.errors[0]["field"] == "jobs[0].category"
+
+
+def test_a_record_changed_by_hand_or_a_duplicate_row_is_never_skipped_src_1(client, lead):
+    client.force_login(lead)
+    rows = [row("H1"), row("H2")]
+    run_csv(client, rows)
+    edited = Freelancer.objects.get(external_id="H1")
+    edited.name = "Typed by hand"
+    edited.save()
+    refreshed = run_csv(client, rows)
+    assert (refreshed.updated_count, refreshed.unchanged_count) == (1, 1)
+    assert Freelancer.objects.get(external_id="H1").name == "Freelancer H1"
+    twice = run_csv(client, [row("H2"), row("H2")])
+    assert twice.status == "failed"
+    assert twice.errors == [
+        {"row": 3, "field": "external_id", "message": "Duplicate of row 2 in this batch."}
+    ]

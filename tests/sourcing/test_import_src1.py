@@ -157,6 +157,7 @@ def to_csv(rows: list[dict]) -> bytes:
     out = io.StringIO()
     columns = ["external_id", "name", "jss", "badges", "english_level", "country", "region",
                "skills", "keywords", "jobs"]  # fmt: skip
+    columns += ["agency"] if any("agency" in r for r in rows) else []
     writer = csv.DictWriter(out, columns)
     writer.writeheader()
     for r in rows:
