@@ -6,13 +6,13 @@ trigger call per row, and for an import those checks were most of the time: a CO
 5,000 freelancers' rows took 0.5 s and its commit, where the deferred checks run, 2 s
 (bench/bench_import.py). So these columns carry no per-row constraint
 (``db_constraint=False``) and the same rule is kept by statement-level triggers over the
-transition tables instead: one anti-join per column and statement, whatever the number of
+transition tables instead: one pass per column and statement, whatever the number of
 rows.
 
 * Inserting or updating child rows: every referenced parent must exist. The parents are
-  first locked ``FOR KEY SHARE`` (once each, not once per row), as PostgreSQL's own check
+  locked ``FOR KEY SHARE`` (once each, not once per row), as PostgreSQL's own check
   does, so a concurrent delete of a parent waits for this transaction and then sees its
-  children.
+  children; fewer parents locked than distinct keys means one is missing.
 * Deleting parent rows: no child row may still reference them (Django deletes the
   children of a ``CASCADE`` first, and refuses a ``PROTECT`` before any SQL).
 

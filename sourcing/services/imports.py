@@ -558,19 +558,39 @@ def csv_template(kind: str) -> str:
     return out.getvalue()
 
 
-# Any C0 control character or DEL, except LF and a CR that ends a line (CR LF).
-_CONTROL_BUT_LINE_ENDS = re.compile(r"[\x00-\x09\x0b-\x0c\x0e-\x1f\x7f]|\r(?!\n)")
+# Any C0 control character or DEL but CR and LF.
+_CONTROL_BUT_CR_LF = re.compile(r"[\x00-\x09\x0b\x0c\x0e-\x1f\x7f]")
 
 
-def _records(reader: csv.DictReader, errors: list[dict]) -> Iterable[dict]:
-    """The reader's records; a file the csv module cannot read (a bare CR in an unquoted
-    cell, a runaway quote) ends with a row error on the line it stopped at."""
+def _records(reader, errors: list[dict]) -> Iterable[list[str]]:
+    """The ``csv.reader``'s records; a file the csv module cannot read (a bare CR in an
+    unquoted cell, a runaway quote) ends with a row error on the line it stopped at."""
     try:
         yield from reader
     except csv.Error as exc:
         reason = str(exc).split(" - ")[0]  # the csv module's hint is about Python files
         message = f"Not valid CSV ({reason}). Put a cell holding a line break in double quotes."
-        errors.append({"row": reader.reader.line_num, "field": "row", "message": message})
+        errors.append({"row": reader.line_num, "field": "row", "message": message})
+
+
+def _stored_digests(external_ids: list[str]) -> Iterable[tuple[str, str]]:
+    """(external id, import digest) of the known freelancers among ``external_ids``: one
+    array parameter a statement on PostgreSQL (an IN list of thousands of parameters cost
+    more to build than to run), the ORM elsewhere."""
+    table = Freelancer._meta.db_table
+    size = 20_000 if connection.vendor == "postgresql" else CHUNK
+    for chunk in _chunks(external_ids, size):
+        if connection.vendor != "postgresql":
+            stored = Freelancer.objects.filter(external_id__in=chunk).exclude(import_digest="")
+            yield from stored.values_list("external_id", "import_digest")
+            continue
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT external_id, import_digest FROM {table} "  # noqa: S608 - our table
+                "WHERE external_id = ANY(%s) AND import_digest <> ''",
+                [chunk],
+            )
+            yield from cursor.fetchall()
 
 
 def csv_rows(text: str, kind: str, *, skip=None) -> tuple[list[dict], list[int]]:
@@ -581,9 +601,12 @@ def csv_rows(text: str, kind: str, *, skip=None) -> tuple[list[dict], list[int]]
     their JSON is decoded, returns the indexes of the rows to leave out.
     """
     columns = AGENCY_CSV_COLUMNS if kind == ImportJob.Kind.AGENCIES else FREELANCER_CSV_COLUMNS
-    reader = csv.DictReader(io.StringIO(text))
-    header = [h.strip() for h in (reader.fieldnames or [])]
-    reader.fieldnames = header
+    # csv.reader, not DictReader: a row dict built once, from the cells that have a value.
+    reader = csv.reader(io.StringIO(text))
+    header_errors: list[dict] = []
+    header = [h.strip() for h in next(iter(_records(reader, header_errors)), [])]
+    if header_errors:
+        raise ImportRejected(header_errors, 0)
     missing = [c for c in ("external_id", "name") if c not in header]
     unknown = [h for h in header if h not in columns]
     other_kind, other_columns = (
@@ -616,14 +639,16 @@ def csv_rows(text: str, kind: str, *, skip=None) -> tuple[list[dict], list[int]]
     # API-4: a control character is a row error naming the column, never a DB error. When
     # the file has none but line ends, a record read from one line has none in any cell,
     # so only the records spanning lines are checked cell by cell (issue 16).
-    clean_file = _CONTROL_BUT_LINE_ENDS.search(text) is None
+    every_cr_ends_a_line = text.count("\r") == text.count("\r\n")
+    clean_file = every_cr_ends_a_line and _CONTROL_BUT_CR_LF.search(text) is None
     previous_line = reader.line_num
-    for record in _records(reader, errors):
+    width = len(header)
+    for cells in _records(reader, errors):
         line = reader.line_num
         one_line, previous_line = clean_file and line == previous_line + 1, line
-        if not any((v or "").strip() for k, v in record.items() if k is not None):
-            continue
-        if None in record:
+        if not any(cell.strip() for cell in cells[:width]):
+            continue  # a blank line, or only separators
+        if len(cells) > width:
             errors.append({"row": line, "field": "row", "message": "More cells than columns."})
             continue
         bad = (
@@ -631,14 +656,14 @@ def csv_rows(text: str, kind: str, *, skip=None) -> tuple[list[dict], list[int]]
             if one_line
             else [
                 (name, problem)
-                for name, value in record.items()
+                for name, value in zip(header, cells, strict=False)
                 if (problem := text_problem(value, multiline=name in ("jobs", "invitations")))
             ]
         )
         if bad:
             errors += [{"row": line, "field": name, "message": msg} for name, msg in bad]
             continue
-        rows.append({k: v.strip() for k, v in record.items() if v not in (None, "")})
+        rows.append({name: cell.strip() for name, cell in zip(header, cells, strict=False) if cell})
         lines.append(line)
     if not rows and not errors:
         raise ImportRejected([{"row": 2, "field": "row", "message": "The file has no rows."}], 0)
@@ -705,12 +730,10 @@ class UnchangedRows:
             if ids[row.get("external_id", "")] == 1 and row.get("external_id")
         }
         left_out = set()
-        for chunk in _chunks(sorted(candidates)):
-            stored = Freelancer.objects.filter(external_id__in=chunk).exclude(import_digest="")
-            for external_id, digest in stored.values_list("external_id", "import_digest"):
-                index = candidates[external_id]
-                if digests[index] == digest:
-                    left_out.add(index)
+        for external_id, digest in _stored_digests(sorted(candidates)):
+            index = candidates[external_id]
+            if digests[index] == digest:
+                left_out.add(index)
         self.digests = [d for i, d in enumerate(digests) if i not in left_out]
         self.count = len(left_out)
         return left_out
