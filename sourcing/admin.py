@@ -115,6 +115,17 @@ class InvitationAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
+    # An invitation deleted here differs from the freelancer's last imported row, which
+    # the next import must then write again (issue 16: unchanged rows are skipped).
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        Freelancer.objects.filter(pk=obj.freelancer_id).update(import_digest="")
+
+    def delete_queryset(self, request, queryset):
+        ids = list(queryset.values_list("freelancer_id", flat=True).distinct())
+        super().delete_queryset(request, queryset)
+        Freelancer.objects.filter(pk__in=ids).update(import_digest="")
+
 
 @admin.register(Shortlist)
 class ShortlistAdmin(admin.ModelAdmin):

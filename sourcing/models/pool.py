@@ -181,7 +181,7 @@ class Freelancer(models.Model):
         # Changed by hand: no longer what its last imported row says.
         self.import_digest = ""
         update_fields = kwargs.get("update_fields")
-        if update_fields is not None:
+        if update_fields:  # an empty list saves nothing, as Django has it
             kwargs["update_fields"] = {*update_fields, "import_digest"}
         super().save(*args, **kwargs)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import hashlib
 import io
 import json
@@ -17,6 +18,7 @@ import logging
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
+from pathlib import Path
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -26,7 +28,7 @@ from django.utils import timezone
 
 from core.errors import InvalidInput, NotFound
 from core.services import audit_record
-from core.validation import check_text, text_problem
+from core.validation import check_text, json_text_problem, text_problem
 
 from ..errors import MAX_REPORTED_ERRORS, ImportRejected
 from ..models import (
@@ -137,7 +139,7 @@ def _validate(
     if progress:
         progress(len(rows))
     if errors:
-        raise ImportRejected(errors.items, len(rows))
+        raise ImportRejected(errors.items, len(rows) + (unchanged.count if unchanged else 0))
     return clean
 
 
@@ -458,7 +460,10 @@ def _write_job_in_chunks(job: ImportJob, clean: list[dict], *, actor, total: int
     the first was written."""
     jobs = ImportJob.objects.filter(pk=job.pk)
     resumed_at = jobs.values_list("written_rows", flat=True).first() or 0
-    jobs.update(status=ImportJob.Status.WRITING, heartbeat_at=timezone.now())
+    start = {"status": ImportJob.Status.WRITING, "heartbeat_at": timezone.now()}
+    if not resumed_at:  # a resumed run also skips what the dead run wrote: not "unchanged"
+        start["unchanged_count"] = total - len(clean)
+    jobs.update(**start)
     already_done = total - len(clean)  # unchanged, or written by a run that died
 
     def checkpoint(written: int, created: int, updated: int) -> None:
@@ -473,7 +478,10 @@ def _write_job_in_chunks(job: ImportJob, clean: list[dict], *, actor, total: int
     with transaction.atomic():
         job = ImportJob.objects.select_for_update().get(pk=job.pk)
         job.written_rows = total
-        job.unchanged_count = total - job.created_count - job.updated_count
+        # A row the dead run wrote and the resumed run wrote again (changed in between by
+        # hand, or a category added) was counted by both runs: counted once, as created.
+        job.unchanged_count = min(job.unchanged_count, total - job.created_count)
+        job.updated_count = min(job.updated_count, total - job.created_count - job.unchanged_count)
         _succeed(job, actor=actor, total=total, resumed_at_row=resumed_at or None)
     return job
 
@@ -569,7 +577,9 @@ def _records(reader, errors: list[dict]) -> Iterable[list[str]]:
         yield from reader
     except csv.Error as exc:
         reason = str(exc).split(" - ")[0]  # the csv module's hint is about Python files
-        message = f"Not valid CSV ({reason}). Put a cell holding a line break in double quotes."
+        message = f"Not valid CSV ({reason})."
+        if "new-line" in reason:
+            message += " Put a cell holding a line break in double quotes."
         errors.append({"row": reader.line_num, "field": "row", "message": message})
 
 
@@ -609,6 +619,10 @@ def csv_rows(text: str, kind: str, *, skip=None) -> tuple[list[dict], list[int]]
         raise ImportRejected(header_errors, 0)
     missing = [c for c in ("external_id", "name") if c not in header]
     unknown = [h for h in header if h not in columns]
+    twice = sorted({h for h in header if header.count(h) > 1})
+    if twice:
+        message = f"Duplicate column(s): {', '.join(twice)}; each column may appear once."
+        raise ImportRejected([{"row": 1, "field": "header", "message": message}], 0)
     other_kind, other_columns = (
         ("freelancers", FREELANCER_CSV_COLUMNS)
         if kind == ImportJob.Kind.AGENCIES
@@ -643,6 +657,7 @@ def csv_rows(text: str, kind: str, *, skip=None) -> tuple[list[dict], list[int]]
     clean_file = every_cr_ends_a_line and _CONTROL_BUT_CR_LF.search(text) is None
     previous_line = reader.line_num
     width = len(header)
+    last = None  # the last record taken unchecked: (its cells, its line, its row's index)
     for cells in _records(reader, errors):
         line = reader.line_num
         one_line, previous_line = clean_file and line == previous_line + 1, line
@@ -663,8 +678,22 @@ def csv_rows(text: str, kind: str, *, skip=None) -> tuple[list[dict], list[int]]
         if bad:
             errors += [{"row": line, "field": name, "message": msg} for name, msg in bad]
             continue
+        last = (cells, line, len(rows)) if one_line else None
         rows.append({name: cell.strip() for name, cell in zip(header, cells, strict=False) if cell})
         lines.append(line)
+    if last is not None:
+        # A quote left open at the end of the file keeps its line break in the cell
+        # without the reader counting a line: the last record is always checked.
+        cells, line, index = last
+        bad = [
+            {"row": line, "field": name, "message": problem}
+            for name, value in zip(header, cells, strict=False)
+            if (problem := text_problem(value, multiline=name in ("jobs", "invitations")))
+        ]
+        if bad:
+            errors += bad
+            del rows[index], lines[index]
+    total = len(rows)
     if not rows and not errors:
         raise ImportRejected([{"row": 2, "field": "row", "message": "The file has no rows."}], 0)
     if skip is not None and not errors:
@@ -675,15 +704,37 @@ def csv_rows(text: str, kind: str, *, skip=None) -> tuple[list[dict], list[int]]
     for row, line in zip(rows, lines, strict=True):
         for name in ("jobs", "invitations"):
             if row.get(name):
+                raw = row[name]
                 try:
-                    row[name] = json.loads(row[name])
+                    row[name] = json.loads(raw)
                 except json.JSONDecodeError as exc:
                     errors.append(
                         {"row": line, "field": name, "message": f"Not valid JSON: {exc.msg}."}
                     )
+                    continue
+                except RecursionError:
+                    message = "Not valid JSON: nested too deeply."
+                    errors.append({"row": line, "field": name, "message": message})
+                    continue
+                # API-4 inside the JSON: a control character can only come as a \u escape.
+                found = "\\u" in raw and json_text_problem(row[name], name)
+                if found:
+                    errors.append({"row": line, "field": found[0], "message": found[1]})
     if errors:
-        raise ImportRejected(errors, len(rows))
+        raise ImportRejected(errors, total)
     return rows, lines
+
+
+@functools.cache
+def _rules_source() -> bytes:
+    """What decides whether a row is valid besides the reference data: the validation
+    module and the pool's models (regions, English levels). A release that changes either
+    makes every row's digest new, so the next import checks every row again."""
+    from .. import models
+    from . import validation
+
+    files = (validation.__file__, models.pool.__file__)
+    return b"".join(Path(name).read_bytes() for name in files)
 
 
 class UnchangedRows:
@@ -699,7 +750,7 @@ class UnchangedRows:
     set when an import writes the record and cleared by any other write.
     """
 
-    VERSION = "1"  # change when validation changes what a row may say
+    VERSION = "1"  # with the source of the row validation and of the pool's choices
 
     def __init__(self) -> None:
         self.lookups: Lookups | None = None
@@ -708,7 +759,7 @@ class UnchangedRows:
 
     def __call__(self, rows: list[dict]) -> set[int]:
         self.lookups = lookups = _lookups(rows)
-        refs = hashlib.blake2b(self.VERSION.encode(), digest_size=16)
+        refs = hashlib.blake2b(self.VERSION.encode() + _rules_source(), digest_size=16)
         for key, (cat_id, name, subs) in sorted(lookups.categories.items()):
             refs.update(f"{key}\x1f{cat_id}\x1f{name}\x1f{sorted(subs.items())}\x1e".encode())
         prefix = refs.hexdigest()

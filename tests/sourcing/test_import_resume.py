@@ -220,3 +220,49 @@ def test_a_record_changed_by_hand_or_a_duplicate_row_is_never_skipped_src_1(clie
     assert twice.errors == [
         {"row": 3, "field": "external_id", "message": "Duplicate of row 2 in this batch."}
     ]
+
+
+def test_a_row_changed_between_a_death_and_the_resume_is_counted_once_src_1(
+    client, lead, small_chunks, chunk_calls, frozen_time
+):
+    calls, die_on = chunk_calls
+    queued = queued_job(client, lead, [row(f"F{i}") for i in range(5)])
+    die_on["call"] = 2
+    with pytest.raises(WorkerDied):
+        import_job_run(job_id=queued.pk)
+    written = Freelancer.objects.get(external_id="F0")
+    written.title = "Edited while the job was stuck"
+    written.save()  # its digest is cleared: the resumed run writes F0 again
+    frozen_time.shift(dt.timedelta(seconds=import_service.import_lease_seconds() + 1))
+    done = import_job_run(job_id=queued.pk)
+    assert (done.status, done.written_rows) == ("succeeded", 5)
+    assert (done.created_count, done.updated_count, done.unchanged_count) == (5, 0, 0)
+    assert Freelancer.objects.get(external_id="F0").title == ""
+
+
+def test_a_failed_refresh_counts_every_row_of_the_file_src_1(client, lead):
+    client.force_login(lead)
+    run_csv(client, [row("T1"), row("T2")])
+    failed = run_csv(client, [row("T1", jss=500), row("T2")])
+    assert (failed.status, failed.total_rows, failed.error_count) == ("failed", 2, 1)
+
+
+def test_an_invitation_deleted_in_the_admin_comes_back_with_the_next_import_src_1(
+    client, lead, admin_user
+):
+    from sourcing.models import Invitation
+
+    client.force_login(lead)
+    rows = [row("I1", invitations=[{"job": "JOB-1", "at": "2026-06-01T10:00:00Z"}])]
+    run_csv(client, rows)
+    invitation = Invitation.objects.get()
+    client.force_login(admin_user)
+    response = client.post(
+        "/admin/sourcing/invitation/",
+        {"action": "delete_selected", "_selected_action": [invitation.pk], "post": "yes"},
+    )
+    assert response.status_code == 302 and not Invitation.objects.exists()
+    client.force_login(lead)
+    again = run_csv(client, rows)
+    assert (again.updated_count, again.unchanged_count) == (1, 0)
+    assert Invitation.objects.get().job_reference == "JOB-1"

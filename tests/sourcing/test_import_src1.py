@@ -157,7 +157,7 @@ def to_csv(rows: list[dict]) -> bytes:
     out = io.StringIO()
     columns = ["external_id", "name", "jss", "badges", "english_level", "country", "region",
                "skills", "keywords", "jobs"]  # fmt: skip
-    columns += ["agency"] if any("agency" in r for r in rows) else []
+    columns += [c for c in ("agency", "invitations") if any(c in r for r in rows)]
     writer = csv.DictWriter(out, columns)
     writer.writeheader()
     for r in rows:
@@ -169,6 +169,7 @@ def to_csv(rows: list[dict]) -> bytes:
                 "skills": ";".join(r.get("skills", [])),
                 "keywords": ";".join(r.get("keywords", [])),
                 "jobs": json.dumps(r.get("jobs", [])),
+                **({"invitations": json.dumps(r["invitations"])} if "invitations" in r else {}),
             }
         )
     return out.getvalue().encode()
