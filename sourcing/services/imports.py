@@ -720,7 +720,8 @@ def csv_rows(text: str, kind: str, *, skip=None) -> tuple[list[dict], list[int]]
                 found = "\\u" in raw and json_text_problem(row[name], name)
                 if found:
                     errors.append({"row": line, "field": found[0], "message": found[1]})
-    if errors:
+    if errors:  # in file order (JSON cells are decoded after every line was read)
+        errors.sort(key=lambda error: error["row"])
         raise ImportRejected(errors, total)
     return rows, lines
 

@@ -371,3 +371,14 @@ def test_csv_import_runs_in_a_real_celery_worker_src_1(celery_processes, lead, c
     except AssertionError:
         raise AssertionError("worker log:\n" + worker.output()[-4000:]) from None
     assert Freelancer.objects.count() == 30
+
+
+def test_csv_errors_are_listed_in_file_order_src_1(
+    client, lead, django_capture_on_commit_callbacks
+):
+    client.force_login(lead)
+    content = b"external_id,name,jobs\nA,Ann,[not json\nB,B\x07b,[]\n"
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(client, content)
+    job = ImportJob.objects.get()
+    assert [(e["row"], e["field"]) for e in job.errors] == [(2, "jobs"), (3, "name")]
