@@ -105,6 +105,11 @@ def _lookups(rows: list) -> Lookups:
     return lookups
 
 
+def _file_rows(rows: list, unchanged: UnchangedRows | None) -> int:
+    """The rows of the file: those given, and the unchanged ones left out before."""
+    return len(rows) + (unchanged.count if unchanged else 0)
+
+
 def _validate(
     rows: list,
     *,
@@ -139,7 +144,7 @@ def _validate(
     if progress:
         progress(len(rows))
     if errors:
-        raise ImportRejected(errors.items, len(rows) + (unchanged.count if unchanged else 0))
+        raise ImportRejected(errors.items, _file_rows(rows, unchanged))
     return clean
 
 
@@ -413,7 +418,7 @@ def pool_import(
         rows, kind=kind, progress=progress, row_numbers=row_numbers, unchanged=unchanged
     )
     if import_job is not None and kind == ImportJob.Kind.FREELANCERS:
-        total = len(rows) + (unchanged.count if unchanged else 0)
+        total = _file_rows(rows, unchanged)
         return _write_job_in_chunks(import_job, clean, actor=actor, total=total)
     if import_job is not None:
         ImportJob.objects.filter(pk=import_job.pk).update(status=ImportJob.Status.WRITING)
@@ -460,11 +465,11 @@ def _write_job_in_chunks(job: ImportJob, clean: list[dict], *, actor, total: int
     the first was written."""
     jobs = ImportJob.objects.filter(pk=job.pk)
     resumed_at = jobs.values_list("written_rows", flat=True).first() or 0
+    already_done = total - len(clean)  # unchanged, or written by a run that died
     start = {"status": ImportJob.Status.WRITING, "heartbeat_at": timezone.now()}
     if not resumed_at:  # a resumed run also skips what the dead run wrote: not "unchanged"
-        start["unchanged_count"] = total - len(clean)
+        start["unchanged_count"] = already_done
     jobs.update(**start)
-    already_done = total - len(clean)  # unchanged, or written by a run that died
 
     def checkpoint(written: int, created: int, updated: int) -> None:
         jobs.update(
@@ -583,17 +588,27 @@ def _records(reader, errors: list[dict]) -> Iterable[list[str]]:
         errors.append({"row": reader.line_num, "field": "row", "message": message})
 
 
+def _cell_problems(header: list[str], cells: list[str], line: int) -> list[dict]:
+    """API-4: a row error per cell holding a control character (the JSON cells are free
+    text, the others single-line)."""
+    return [
+        {"row": line, "field": name, "message": problem}
+        for name, value in zip(header, cells, strict=False)
+        if (problem := text_problem(value, multiline=name in ("jobs", "invitations")))
+    ]
+
+
 def _stored_digests(external_ids: list[str]) -> Iterable[tuple[str, str]]:
     """(external id, import digest) of the known freelancers among ``external_ids``: one
     array parameter a statement on PostgreSQL (an IN list of thousands of parameters cost
     more to build than to run), the ORM elsewhere."""
-    table = Freelancer._meta.db_table
-    size = 20_000 if connection.vendor == "postgresql" else CHUNK
-    for chunk in _chunks(external_ids, size):
-        if connection.vendor != "postgresql":
+    if connection.vendor != "postgresql":
+        for chunk in _chunks(external_ids):
             stored = Freelancer.objects.filter(external_id__in=chunk).exclude(import_digest="")
             yield from stored.values_list("external_id", "import_digest")
-            continue
+        return
+    table = Freelancer._meta.db_table
+    for chunk in _chunks(external_ids, 20_000):
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT external_id, import_digest FROM {table} "  # noqa: S608 - our table
@@ -666,17 +681,9 @@ def csv_rows(text: str, kind: str, *, skip=None) -> tuple[list[dict], list[int]]
         if len(cells) > width:
             errors.append({"row": line, "field": "row", "message": "More cells than columns."})
             continue
-        bad = (
-            []
-            if one_line
-            else [
-                (name, problem)
-                for name, value in zip(header, cells, strict=False)
-                if (problem := text_problem(value, multiline=name in ("jobs", "invitations")))
-            ]
-        )
+        bad = [] if one_line else _cell_problems(header, cells, line)
         if bad:
-            errors += [{"row": line, "field": name, "message": msg} for name, msg in bad]
+            errors += bad
             continue
         last = (cells, line, len(rows)) if one_line else None
         rows.append({name: cell.strip() for name, cell in zip(header, cells, strict=False) if cell})
@@ -685,11 +692,7 @@ def csv_rows(text: str, kind: str, *, skip=None) -> tuple[list[dict], list[int]]
         # A quote left open at the end of the file keeps its line break in the cell
         # without the reader counting a line: the last record is always checked.
         cells, line, index = last
-        bad = [
-            {"row": line, "field": name, "message": problem}
-            for name, value in zip(header, cells, strict=False)
-            if (problem := text_problem(value, multiline=name in ("jobs", "invitations")))
-        ]
+        bad = _cell_problems(header, cells, line)
         if bad:
             errors += bad
             del rows[index], lines[index]
@@ -853,8 +856,7 @@ def import_job_run(*, job_id: int) -> ImportJob:
         with job.file.open("rb") as fh:
             text = fh.read().decode("utf-8-sig")
         rows, lines = csv_rows(text, job.kind, skip=unchanged)
-        total = len(rows) + (unchanged.count if unchanged else 0)
-        ImportJob.objects.filter(pk=job_id).update(total_rows=total)
+        ImportJob.objects.filter(pk=job_id).update(total_rows=_file_rows(rows, unchanged))
         return pool_import(
             rows=rows,
             kind=job.kind,
