@@ -3,6 +3,7 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres python bench/bench_import.py
     ... --rows 100000 --jobs 3     # freelancers, completed jobs each (default 20,000 x 3)
     ... --profile                  # cProfile of the new-rows import, top 25 functions
+    ... --what-if                  # also the floors of other shapes of the pool (below)
 
 Uses its own database ``escdesk_bench_import`` (migrated, the pool emptied before each
 run). Generates ``--rows`` freelancers as the CSV an uploader sends (3 skills, 2 keywords,
@@ -15,7 +16,12 @@ run). Generates ``--rows`` freelancers as the CSV an uploader sends (3 skills, 2
   refresh: the rest are skipped as identical to their last import), rows/s;
 * the floor: ``COPY`` of exactly the rows the import writes (freelancers, their skills,
   keywords, jobs, job skills, invitations; prepared in memory beforehand, not timed) into
-  the same tables, rows/s, and the import's ratio to it.
+  the same tables, rows/s, and the import's ratio to it (best of two runs);
+* parse and validate only: the job's reading and checking of the new file, nothing
+  written (best of two): the part of the import that is Python's;
+* with ``--what-if``, the floor of the same rows in other shapes of the pool (``WHAT_IF``:
+  composite keys and fewer indexes; skills and keywords as arrays), in a scratch schema,
+  alternating with the raw COPY: what a schema change would buy before any parsing.
 
 Refuses SQLite (the COPY path is PostgreSQL's; SQLite uses the bulk fallback).
 """
@@ -129,32 +135,150 @@ def run_job(text: str, actor) -> tuple[float, object]:
     return elapsed, job
 
 
-def floor_copy() -> tuple[float, int]:
-    """COPY the rows the import wrote (read back first, not timed) into the same tables."""
+def parse_and_validate(text: str) -> float:
+    """Seconds to read and check a file as the job does, writing nothing: what Python
+    costs before the database (new rows: none is skipped as unchanged)."""
+    from sourcing.models import ImportJob
+    from sourcing.services.imports import UnchangedRows, _validate, csv_rows
+
+    started = time.perf_counter()
+    unchanged = UnchangedRows()
+    rows, lines = csv_rows(text, ImportJob.Kind.FREELANCERS, skip=unchanged)
+    options = {"progress": None, "row_numbers": lines, "unchanged": unchanged}
+    _validate(rows, kind=ImportJob.Kind.FREELANCERS, **options)
+    return time.perf_counter() - started
+
+
+def read_back(selects: list[tuple[str, str]]) -> list[tuple[str, list[str], list[tuple]]]:
+    """(target table, columns, rows) of each ``(target, SELECT)``: read, not timed."""
+    from django.db import connection
+
+    out = []
+    with connection.cursor() as cursor:
+        for target, select in selects:
+            cursor.execute(select)
+            out.append((target, [d[0] for d in cursor.description], cursor.fetchall()))
+    return out
+
+
+def timed_copy(data: list[tuple[str, list[str], list[tuple]]]) -> float:
+    """COPY ``data`` (from ``read_back``) in one transaction; seconds."""
     from django.db import connection, transaction
 
-    tables = [t for t in POOL_TABLES if t != "sourcing_shortlistentry"][::-1]
-    data = {}
-    with connection.cursor() as cursor:
-        for table in tables:
-            cursor.execute(
-                "SELECT column_name FROM information_schema.columns WHERE table_name = %s "
-                "ORDER BY ordinal_position",
-                [table],
-            )
-            columns = [r[0] for r in cursor.fetchall()]
-            cursor.execute(f"SELECT {', '.join(columns)} FROM {table}")  # noqa: S608
-            data[table] = (columns, cursor.fetchall())
-    empty_pool()
-    rows = sum(len(r) for _, r in data.values())
     started = time.perf_counter()
     with transaction.atomic(), connection.cursor() as cursor:
-        for table in tables:
-            columns, values = data[table]
+        for table, columns, values in data:
             with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
                 for value in values:
                     copy.write_row(value)
-    return time.perf_counter() - started, rows
+    return time.perf_counter() - started
+
+
+def floor_selects() -> list[tuple[str, str]]:
+    """The pool's tables as they are, parents first: the raw COPY of the import's rows."""
+    tables = [t for t in POOL_TABLES if t != "sourcing_shortlistentry"][::-1]
+    return [(t, f"SELECT * FROM {t}") for t in tables]  # noqa: S608 - our tables
+
+
+# What-if floors (--what-if): the same rows COPYed into other shapes of the pool, in a
+# scratch schema, to size what a schema change would buy (issue 16's closing note).
+WHAT_IF = {
+    "lean tables (composite keys, no FK triggers, no indexes of NULLs)": (
+        """
+        CREATE TABLE whatif.f (LIKE sourcing_freelancer INCLUDING DEFAULTS);
+        ALTER TABLE whatif.f ADD PRIMARY KEY (id), ADD UNIQUE (external_id);
+        CREATE INDEX ON whatif.f (country); CREATE INDEX ON whatif.f (region);
+        CREATE INDEX ON whatif.f (agency_id) WHERE agency_id IS NOT NULL;
+        CREATE TABLE whatif.fs (freelancer_id bigint, skill_id bigint,
+            PRIMARY KEY (freelancer_id, skill_id));
+        CREATE INDEX ON whatif.fs (skill_id, freelancer_id);
+        CREATE TABLE whatif.fk (freelancer_id bigint, keyword_id bigint,
+            PRIMARY KEY (freelancer_id, keyword_id));
+        CREATE INDEX ON whatif.fk (keyword_id, freelancer_id);
+        CREATE TABLE whatif.j (LIKE sourcing_completedjob INCLUDING DEFAULTS);
+        ALTER TABLE whatif.j ADD PRIMARY KEY (id);
+        CREATE INDEX ON whatif.j (freelancer_id);
+        CREATE INDEX ON whatif.j (category_id, subcategory_id, end_date, freelancer_id);
+        CREATE TABLE whatif.js (job_id bigint, skill_id bigint, freelancer_id bigint,
+            end_date date, PRIMARY KEY (job_id, skill_id));
+        CREATE INDEX ON whatif.js (skill_id, end_date, freelancer_id);
+        CREATE INDEX ON whatif.js (freelancer_id, skill_id, end_date);
+        CREATE TABLE whatif.i (LIKE sourcing_invitation INCLUDING DEFAULTS);
+        ALTER TABLE whatif.i ADD PRIMARY KEY (id), ADD UNIQUE (freelancer_id, job_reference);
+        CREATE INDEX ON whatif.i (invited_at, freelancer_id);
+        CREATE INDEX ON whatif.i (freelancer_id, invited_at);
+        """,
+        [
+            ("whatif.f", "SELECT * FROM sourcing_freelancer"),
+            ("whatif.fs", "SELECT freelancer_id, skill_id FROM sourcing_freelancerskill"),
+            ("whatif.fk", "SELECT freelancer_id, keyword_id FROM sourcing_freelancerkeyword"),
+            ("whatif.j", "SELECT * FROM sourcing_completedjob"),
+            (
+                "whatif.js",
+                "SELECT job_id, skill_id, freelancer_id, end_date FROM sourcing_completedjobskill",
+            ),
+            ("whatif.i", "SELECT * FROM sourcing_invitation"),
+        ],
+    ),
+    "arrays (skills and keywords as int[] with GIN indexes)": (
+        """
+        CREATE TABLE whatif.f (LIKE sourcing_freelancer INCLUDING DEFAULTS);
+        ALTER TABLE whatif.f ADD COLUMN skill_ids int[], ADD COLUMN keyword_ids int[];
+        ALTER TABLE whatif.f ADD PRIMARY KEY (id), ADD UNIQUE (external_id);
+        CREATE INDEX ON whatif.f (country); CREATE INDEX ON whatif.f (region);
+        CREATE INDEX ON whatif.f (agency_id);
+        CREATE INDEX ON whatif.f USING gin (skill_ids);
+        CREATE INDEX ON whatif.f USING gin (keyword_ids);
+        CREATE TABLE whatif.j (LIKE sourcing_completedjob INCLUDING DEFAULTS);
+        ALTER TABLE whatif.j ADD COLUMN skill_ids int[], ADD PRIMARY KEY (id);
+        CREATE INDEX ON whatif.j (freelancer_id);
+        CREATE INDEX ON whatif.j (category_id, subcategory_id, end_date, freelancer_id);
+        CREATE INDEX ON whatif.j USING gin (skill_ids);
+        CREATE TABLE whatif.i (LIKE sourcing_invitation INCLUDING ALL);
+        """,
+        [
+            (
+                "whatif.f",
+                "SELECT f.*, (SELECT array_agg(skill_id) FROM sourcing_freelancerskill s "
+                "WHERE s.freelancer_id = f.id) AS skill_ids, (SELECT array_agg(keyword_id) "
+                "FROM sourcing_freelancerkeyword k WHERE k.freelancer_id = f.id) AS keyword_ids "
+                "FROM sourcing_freelancer f",
+            ),
+            (
+                "whatif.j",
+                "SELECT j.*, (SELECT array_agg(skill_id) FROM sourcing_completedjobskill s "
+                "WHERE s.job_id = j.id) AS skill_ids FROM sourcing_completedjob j",
+            ),
+            ("whatif.i", "SELECT * FROM sourcing_invitation"),
+        ],
+    ),
+}
+
+
+def floors(what_if: bool, rounds: int = 2) -> dict[str, tuple[float, int]]:
+    """The raw COPY of the rows the import wrote (and, with ``what_if``, of the same rows
+    in the shapes of ``WHAT_IF``), alternating, ``rounds`` times each; the best seconds
+    and the table rows of each. Leaves the pool empty."""
+    from django.db import connection
+
+    variants = {"raw COPY": floor_selects()}
+    if what_if:
+        variants.update({label: selects for label, (_, selects) in WHAT_IF.items()})
+    data = {label: read_back(selects) for label, selects in variants.items()}
+    best: dict[str, float] = {}
+    with connection.cursor() as cursor:
+        for _ in range(rounds):
+            for label, rows in data.items():
+                cursor.execute("DROP SCHEMA IF EXISTS whatif CASCADE")
+                if label == "raw COPY":
+                    empty_pool()
+                else:
+                    cursor.execute(f"CREATE SCHEMA whatif; {WHAT_IF[label][0]}")
+                seconds = timed_copy(rows)
+                best[label] = min(best.get(label, seconds), seconds)
+        cursor.execute("DROP SCHEMA IF EXISTS whatif CASCADE")
+    empty_pool()
+    return {label: (best[label], sum(len(r) for *_, r in data[label])) for label in data}
 
 
 def main() -> int:
@@ -163,6 +287,9 @@ def main() -> int:
     parser.add_argument("--jobs", type=int, default=3)
     parser.add_argument("--changed", type=float, default=5.0, help="percent, for the refresh")
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument(
+        "--what-if", action="store_true", help="also the floors of other shapes of the pool"
+    )
     args = parser.parse_args()
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith(("postgres://", "postgresql://")):
@@ -195,6 +322,7 @@ def main() -> int:
     if args.profile:
         profiler = cProfile.Profile()
         profiler.enable()
+    python_s = min(parse_and_validate(first) for _ in range(2))
     new_s, job = run_job(first, actor)
     if args.profile:
         profiler.disable()
@@ -215,8 +343,8 @@ def main() -> int:
         len(changed),
         args.rows - len(changed),
     ), (job3.updated_count, job3.unchanged_count)
-    floor_s, floor_rows = floor_copy()
-    empty_pool()
+    measured = floors(args.what_if)
+    floor_s, floor_rows = measured.pop("raw COPY")
     per_freelancer = floor_rows / args.rows
     print()
     print(f"RESULT talent-pool import, {args.rows:,} freelancers x {args.jobs} jobs, PostgreSQL")
@@ -230,8 +358,22 @@ def main() -> int:
             f"| {label} | {seconds:.2f} | {args.rows / seconds:,.0f} | "
             f"{written * per_freelancer / seconds:,.0f} | {seconds / floor_s:.1f}x |"
         )
+    print(
+        f"| parse and validate only (no writes) | {python_s:.2f} | {args.rows / python_s:,.0f} "
+        f"| - | {python_s / floor_s:.1f}x |"
+    )
     print(f"({per_freelancer:.1f} table rows per freelancer; raw COPY of {floor_rows:,} rows;")
     print(" freelancers/s counts the file's rows, table rows/s the rows written)")
+    if measured:
+        print()
+        print("What-if floors: the same freelancers COPYed into other shapes of the pool")
+        print("| shape | seconds | freelancers/s | table rows | vs raw COPY |")
+        print("| --- | --- | --- | --- | --- |")
+        for label, (seconds, rows) in measured.items():
+            print(
+                f"| {label} | {seconds:.2f} | {args.rows / seconds:,.0f} | {rows:,} | "
+                f"{seconds / floor_s:.2f}x |"
+            )
     return 0
 
 
